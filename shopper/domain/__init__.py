@@ -1,0 +1,1 @@
+"""Pure product rules: no Flask, no SQLAlchemy. Frozen dataclasses and functions."""

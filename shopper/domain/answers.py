@@ -1,0 +1,137 @@
+"""Checking a visit's answers against its checklist version, for drafts and submissions."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from shopper.domain.checklist_format import (
+    Checklist,
+    Problem,
+    Question,
+    is_storable_text,
+)
+from shopper.domain.i18n import N_
+
+MAX_TEXT_ANSWER = 4000
+NA = "na"
+
+
+def validate_answers(
+    checklist: Checklist,
+    answers: Mapping[str, object],
+    photo_counts: Mapping[str, int],
+    *,
+    complete: bool,
+) -> dict[str, Problem]:
+    """Problems keyed ``answers.<code>``; ``complete`` also demands every required answer and photo."""
+    by_code = {question.code: question for _, question in checklist.questions()}
+    problems: dict[str, Problem] = {}
+    for code, value in answers.items():
+        key = f"answers.{code}"
+        question = by_code.get(code)
+        if question is None:
+            problems[key] = Problem(
+                key, N_("no such question in this checklist version"), {"code": code}
+            )
+        elif value is not None:
+            problem = _value_problem(question, value)
+            if problem is not None:
+                message, params = problem
+                problems[key] = Problem(key, message, params)
+    if not complete:
+        return problems
+    for _, question in checklist.questions():
+        key = f"answers.{question.code}"
+        if key in problems:
+            continue  # one message per field; the value's own problem says more
+        has_photo = (photo_counts.get(question.code) or 0) > 0
+        if question.type == "photo":
+            # A photo question is answered by its photos, never by a value.
+            needs_photo = question.required or question.photo == "required"
+            if needs_photo and not has_photo:
+                problems[key] = Problem(key, N_("a photo is required"), {})
+        elif question.required and not _answered(answers.get(question.code)):
+            problems[key] = Problem(key, N_("an answer is required"), {})
+        elif question.photo == "required" and not has_photo:
+            problems[key] = Problem(key, N_("a photo is required"), {})
+    return problems
+
+
+def normalise_value(question: Question, value: object) -> object:
+    """The canonical stored form of a valid value: a scale's 4.0 becomes 4."""
+    if question.type == "scale" and isinstance(value, float):
+        whole = whole_number(value)
+        if whole is not None:
+            return whole
+    return value
+
+
+def is_valid_value(question: Question, value: object) -> bool:
+    """True when ``value`` is an acceptable non-None answer to ``question`` ("na" included)."""
+    return _value_problem(question, value) is None
+
+
+def whole_number(value: object) -> int | None:
+    """The integer a scale answer stands for (4 and 4.0 alike), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _answered(value: object) -> bool:
+    # A blank text is what an untouched text box sends; it answers nothing.
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
+
+
+def _value_problem(question: Question, value: object) -> tuple[str, dict[str, object]] | None:
+    """The (message, params) wrong with a non-None value, or None when it is valid."""
+    if question.type == "photo":
+        return N_("a photo question takes photos, not a value"), {}
+    if question.type == "text":
+        if not isinstance(value, str):
+            return N_("must be text"), {}
+        if len(value) > MAX_TEXT_ANSWER:
+            return N_("must be at most %(limit)s characters"), {"limit": MAX_TEXT_ANSWER}
+        if not is_storable_text(value):
+            return N_("must not contain NUL characters or unpaired surrogates"), {}
+        return None
+    if isinstance(value, str) and value == NA:
+        return None if question.allow_na else (N_("N/A is not allowed for this question"), {})
+    if question.type == "yes_no":
+        if isinstance(value, str) and value in ("yes", "no"):
+            return None
+        if question.allow_na:
+            return N_("must be yes, no or na"), {}
+        return N_("must be yes or no"), {}
+    if question.type == "scale":
+        whole = whole_number(value)
+        low, high = question.min, question.max
+        if whole is not None and low is not None and high is not None and low <= whole <= high:
+            return None
+        return (
+            N_("must be a whole number from %(min)s to %(max)s"),
+            {"min": question.min, "max": question.max},
+        )
+    if question.type == "choice":
+        if isinstance(value, str) and question.option(value) is not None:
+            return None
+        codes = ", ".join(option.code for option in question.options)
+        return N_("must be one of the options: %(options)s"), {"options": codes}
+    if question.type == "number":
+        if _finite_number(value):
+            return None
+        return N_("must be a number"), {}
+    return N_("this question takes no answer"), {}
+
+
+def _finite_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
