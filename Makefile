@@ -1,0 +1,50 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+## run: migrate the database, load the demo the first time, print its logins, serve on HOST:PORT
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo
+	@echo "Demo logins (role, email, password):"
+	@$(FLASK) demo logins
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## test: the whole suite, SQLite and PostgreSQL, browser tests included when Chromium is there
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the PostgreSQL and browser tests
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not postgresql and not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check shopper tests wsgi.py
+	$(BIN)/ruff format --check shopper tests wsgi.py
+
+## messages: extract every translatable string into shopper/translations/messages.pot
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o shopper/translations/messages.pot .
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache tests/artifacts

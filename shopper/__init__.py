@@ -1,0 +1,50 @@
+"""The mystery-shopper field reporting tool."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from shopper.config import load_settings
+
+
+def create_app(test_config: dict[str, object] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, error pages, commands."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "SHOPPER_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_settings(app, test_config)
+
+    from shopper import access, api, auth, cli, errors, i18n, main, navigation
+    from shopper.extensions import csrf, db, limiter, login_manager, migrate
+    from shopper.models.base import render_migration_item
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    access.init_app(app, login_manager)
+    i18n.init_app(app)
+    navigation.init_app(app)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

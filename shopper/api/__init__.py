@@ -1,0 +1,9 @@
+"""The JSON API, version 1 (../shared/spec/api.md)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from shopper.api import auth, routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,95 @@
+"""The ``flask --app wsgi ...`` commands. Their shapes are a contract: keep them."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+
+from shopper.models import Role
+from shopper.services import accounts, demo
+from shopper.services.errors import ServiceError
+
+user_cli = AppGroup("user", help="Manage people.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def _fail(error: ServiceError) -> None:
+    raise click.ClickException(str(error))
+
+
+def _invitation_url(secret: str) -> str:
+    with current_app.test_request_context(
+        base_url=current_app.config.get("BASE_URL", "http://127.0.0.1:5000")
+    ):
+        return url_for("auth.invitation", secret=secret, _external=True)
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--language", default="en", show_default=True, help="en, tr, sv, th or ur.")
+@click.option("--password", help="Set a password now instead of printing an invitation link.")
+def create_user(email: str, name: str, role: str, language: str, password: str | None) -> None:
+    """Add a person; without --password, print a one-time invitation link."""
+    try:
+        user = accounts.create_user(email, name, role, language, password)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Created {user.role} {user.email}.")
+    if password is None:
+        issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+        click.echo(f"Invitation link (valid {current_app.config['INVITATION_DAYS']} days, once):")
+        click.echo(_invitation_url(issued.secret))
+
+
+@user_cli.command("invite")
+@click.argument("email")
+def invite_user(email: str) -> None:
+    """Print a new one-time invitation link for an existing person."""
+    try:
+        user = accounts.get_user(email)
+    except ServiceError as error:
+        _fail(error)
+    issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+    click.echo(_invitation_url(issued.secret))
+
+
+@user_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Make a personal API token; it is printed as the last line, and only once."""
+    try:
+        user = accounts.get_user(email)
+    except ServiceError as error:
+        _fail(error)
+    issued = accounts.create_token(user, name)
+    click.echo(f"API token for {user.email} (shown once; keep it secret):")
+    click.echo(issued.secret)
+
+
+@demo_cli.command("load")
+@click.option("--password", help="One password for every new demo person (default: random).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has people already.")
+def load_demo(password: str | None, if_empty: bool) -> None:
+    """Load the demo data; running it again adds only what is missing."""
+    if if_empty and not demo.is_empty():
+        click.echo("The database has data already; the demo was not loaded again.")
+        return
+    created = demo.load_demo(current_app.instance_path, password)
+    click.echo(f"Demo loaded: {len(created)} new people.")
+
+
+@demo_cli.command("logins")
+def show_logins() -> None:
+    """Print the demo logins."""
+    logins = demo.demo_logins(current_app.instance_path)
+    click.echo(logins.rstrip() if logins else "No demo logins: run `flask --app wsgi demo load`.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)

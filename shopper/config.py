@@ -1,0 +1,70 @@
+"""Settings: defaults here, then ``instance/config.py``, then ``SHOPPER_*`` variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+LANGUAGES = {
+    "en": "English",
+    "tr": "Türkçe",
+    "sv": "Svenska",
+    "th": "ไทย",
+    "ur": "اردو",
+}
+RTL_LANGUAGES = frozenset({"ur"})
+
+
+def default_settings(instance_path: str) -> dict[str, object]:
+    """The settings a fresh checkout runs with."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "shopper.sqlite3"),
+        "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "INVITATION_DAYS": 7,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_RATE_LIMIT": "10 per minute",
+    }
+
+
+def load_settings(app: Flask, test_config: dict[str, object] | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance file, environment, test overrides."""
+    app.config.from_mapping(default_settings(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("SHOPPER")
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the generated secret key from the instance folder, creating it once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting together must not write two different keys.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

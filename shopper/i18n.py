@@ -1,0 +1,41 @@
+"""Translations and locale-aware formatting: the person's language, else the browser's."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from shopper.config import LANGUAGES, RTL_LANGUAGES
+from shopper.extensions import babel
+
+
+def select_locale() -> str:
+    """The language of the signed-in person, or the best match of the browser."""
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    return request.accept_languages.best_match(LANGUAGES.keys()) or "en"
+
+
+def text_direction() -> str:
+    """``rtl`` for right-to-left languages (Urdu), else ``ltr``."""
+    return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and give templates the formatting filters."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories="translations",
+    )
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, decimal=format_decimal)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def locale_context() -> dict[str, object]:
+        return {
+            "languages": LANGUAGES,
+            "current_locale": str(get_locale()),
+            "text_direction": text_direction(),
+        }

@@ -1,0 +1,7 @@
+"""Each role's home page."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from shopper.main import routes  # noqa: E402,F401

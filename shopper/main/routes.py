@@ -1,0 +1,44 @@
+"""The landing pages: every role starts on its own home."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from shopper.access import roles, signed_in
+from shopper.main import bp
+from shopper.models import Role
+
+HOME_ENDPOINTS = {
+    Role.OWNER: "main.owner_home",
+    Role.COORDINATOR: "main.coordinator_home",
+    Role.SHOPPER: "main.shopper_home",
+}
+
+
+@bp.get("/")
+@signed_in
+def home() -> object:
+    """Send each person to their role's home page."""
+    return redirect(url_for(HOME_ENDPOINTS[Role(current_user.role)]))
+
+
+@bp.get("/owner")
+@roles(Role.OWNER)
+def owner_home() -> str:
+    """The owner's home: the comparisons to read."""
+    return render_template("main/owner_home.html")
+
+
+@bp.get("/coordinator")
+@roles(Role.COORDINATOR)
+def coordinator_home() -> str:
+    """The coordinator's home: what needs attention now."""
+    return render_template("main/coordinator_home.html")
+
+
+@bp.get("/shopper")
+@roles(Role.SHOPPER)
+def shopper_home() -> str:
+    """The shopper's home: their visits."""
+    return render_template("main/shopper_home.html")

@@ -1,0 +1,6 @@
+"""Typed SQLAlchemy models, one module per concept."""
+
+from shopper.models.base import Base, utcnow
+from shopper.models.user import ApiToken, Invitation, Role, User
+
+__all__ = ["ApiToken", "Base", "Invitation", "Role", "User", "utcnow"]

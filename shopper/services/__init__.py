@@ -1,0 +1,1 @@
+"""Use cases: load rows, call the domain rules, write, commit. No request, no flash."""

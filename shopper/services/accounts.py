@@ -1,0 +1,221 @@
+"""Accounts: creating people, signing in, passwords, invitations and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shopper.config import LANGUAGES
+from shopper.domain.i18n import N_
+from shopper.extensions import db
+from shopper.models import ApiToken, Invitation, Role, User, utcnow
+from shopper.services.errors import Conflict, Invalid, NotFound
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "shp_"
+# Checked against when the email is unknown, so a wrong email costs the same
+# time as a wrong password and the answer gives no hint which one it was.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """Check an email address and return it in the form it is stored (lower case)."""
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid(N_("%(email)s is not a valid email address."), {"email": email}) from error
+    return checked.normalized.lower()
+
+
+def find_user(email: str) -> User | None:
+    """The user with this email, in any letter case."""
+    return db.session.execute(
+        select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def get_user(email: str) -> User:
+    """The user with this email, or NotFound."""
+    user = find_user(email)
+    if user is None:
+        raise NotFound(N_("No person with the email %(email)s."), {"email": email})
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse a password too short to be safe."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            N_("The password must be at least %(count)d characters long."),
+            {"count": MIN_PASSWORD_LENGTH},
+            fields={"password": "too_short"},
+        )
+
+
+def create_user(
+    email: str, name: str, role: str, language: str = "en", password: str | None = None
+) -> User:
+    """Add a person. Without a password they sign in through an invitation."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise Invalid(N_("A name is required."), fields={"name": "required"})
+    if role not in set(Role):
+        raise Invalid(
+            N_("%(role)s is not a role; use owner, coordinator or shopper."), {"role": role}
+        )
+    if language not in LANGUAGES:
+        raise Invalid(
+            N_("%(language)s is not a supported language; use one of %(languages)s."),
+            {"language": language, "languages": ", ".join(LANGUAGES)},
+        )
+    if find_user(email) is not None:
+        raise Conflict(N_("A person with the email %(email)s exists already."), {"email": email})
+    user = User(email=email, name=name, role=role, language=language)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = generate_password_hash(password, method="scrypt")
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same cost either way)."""
+    user = find_user(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password and end their other sessions."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.auth_version += 1
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise Invalid(
+            N_("The current password is not right."), fields={"current_password": "wrong"}
+        )
+    set_password(user, new)
+
+
+def set_language(user: User, language: str) -> None:
+    """Change the language the person reads the product in."""
+    if language not in LANGUAGES:
+        raise Invalid(N_("%(language)s is not a supported language."), {"language": language})
+    user.language = language
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation and the secret of its link, which is shown once."""
+
+    invitation: Invitation
+    secret: str
+
+
+def invite(user: User, days: int) -> IssuedInvitation:
+    """Make a one-time link for ``user`` valid ``days`` days; earlier links stop working."""
+    now = utcnow()
+    for earlier in db.session.execute(
+        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    ).scalars():
+        earlier.used_at = now
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        user=user, token_hash=_digest(secret), expires_at=now + timedelta(days=days)
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return IssuedInvitation(invitation, secret)
+
+
+def open_invitation(secret: str) -> Invitation:
+    """The unused, unexpired invitation behind a link, or NotFound."""
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token_hash == _digest(secret))
+    ).scalar_one_or_none()
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.expires_at <= utcnow()
+        or not invitation.user.active
+    ):
+        raise NotFound(
+            N_("This invitation link is not valid any more. Ask your coordinator for a new one.")
+        )
+    return invitation
+
+
+def accept_invitation(secret: str, password: str) -> User:
+    """Set the invited person's password and use the link up."""
+    invitation = open_invitation(secret)
+    set_password(invitation.user, password)
+    invitation.used_at = utcnow()
+    db.session.commit()
+    return invitation.user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token and its secret, which is shown once."""
+
+    token: ApiToken
+    secret: str
+
+
+def create_token(user: User, name: str = "API token") -> IssuedToken:
+    """Make a personal API token; only its hash is kept."""
+    name = name.strip() or "API token"
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name[:100], token_hash=_digest(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.commit()
+    return IssuedToken(token, secret)
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _digest(secret))
+    ).scalar_one_or_none()
+    if token is None or not token.user.active:
+        return None
+    # One write per minute at most: a phone syncing every few seconds must not
+    # turn every read into a write.
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    """Delete one of the user's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(N_("No such token."))
+    db.session.delete(token)
+    db.session.commit()

@@ -1,0 +1,108 @@
+"""`make run` on a fresh instance: it migrates, loads the demo, prints the logins, serves.
+
+Each demo person then signs in on a phone and lands on their own home page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, unavailable
+
+HOMES = {"owner": "/owner", "coordinator": "/coordinator", "shopper": "/shopper"}
+LOGIN_LINE = re.compile(r"^(owner|coordinator|shopper)\s+(\S+@\S+)\s+(\S+)$", re.M)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def make_run(request, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`make run` in a subprocess; yields its base URL and what it printed so far."""
+    env = {**os.environ, "SHOPPER_INSTANCE_PATH": str(tmp_path / "instance")}
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        if server is None:
+            unavailable("PostgreSQL cannot start here")
+        env["SHOPPER_SQLALCHEMY_DATABASE_URI"] = server.create_database(
+            f"make_run_{os.getpid()}_{int(time.time() * 1000)}"
+        )
+    port = _free_port()
+    log = tmp_path / "make-run.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.2)
+        else:
+            pytest.fail("make run did not serve within 120 s:\n" + log.read_text())
+        yield f"http://127.0.0.1:{port}", log.read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def test_make_run_serves_and_lets_each_demo_person_in(make_run, phone, artifacts, request) -> None:
+    base, printed = make_run
+    logins = LOGIN_LINE.findall(printed)
+    assert sorted(role for role, _, _ in logins) == [
+        "coordinator",
+        "owner",
+        "shopper",
+        "shopper",
+        "shopper",
+    ], printed
+    backend = request.node.callspec.params["make_run"]
+
+    page = phone.new_page()
+    for role, email, password in logins:
+        page.goto(base + "/")
+        assert page.url.startswith(base + "/sign-in")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(base + HOMES[role])
+        assert page.locator("h1").is_visible()
+        # One-handed on a phone: nothing wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(artifacts / f"make-run-{backend}-{email.split('@')[0]}.png"))
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(base + "/sign-in")
+
+
+def test_wrong_password_in_the_browser_says_so_without_hints(make_run, phone, artifacts) -> None:
+    base, _ = make_run
+    page = phone.new_page()
+    page.goto(base + "/sign-in")
+    page.screenshot(path=str(artifacts / "sign-in-phone.png"))
+    page.get_by_label("Email").fill("owner@demo.example")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    assert alert.inner_text() == "The email or the password is not right."
+    page.screenshot(path=str(artifacts / "sign-in-wrong-password-phone.png"))

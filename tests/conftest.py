@@ -1,0 +1,149 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a client, a CLI runner, sign-in actions.
+
+Every test that takes ``app`` (or what depends on it) runs twice: once on
+SQLite, once on a real PostgreSQL server the suite starts itself. The schema is
+made by the real migrations, once per database, and emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from shopper import create_app
+from shopper.extensions import db
+from tests.support import postgres
+from tests.support.web import AuthActions
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO.parent / "shared" / "fixtures"
+ARTIFACTS = REPO / "tests" / "artifacts"
+REQUIRE_ALL = os.environ.get("SHOPPER_TEST_REQUIRE_ALL") == "1"
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def unavailable(reason: str) -> None:
+    """Skip, except in CI where everything must run."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (SHOPPER_TEST_REQUIRE_ALL=1: nothing may be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer | None]:
+    """A PostgreSQL server of the suite's own, or None when it cannot start here."""
+    if os.environ.get("SHOPPER_TEST_POSTGRES_URL"):
+        yield None
+        return
+    try:
+        server = postgres.start_server()
+    except (RuntimeError, OSError) as error:
+        server = None
+        reason = str(error)
+    else:
+        reason = ""
+    if server is None:
+        yield None
+        os.environ.setdefault("SHOPPER_TEST_POSTGRES_MISSING", reason)
+        return
+    yield server
+    server.stop()
+
+
+def settings(database_url: str, instance: Path, **extra: object) -> dict[str, object]:
+    """The configuration of a test app."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "RATELIMIT_ENABLED": False,
+        **extra,
+    }
+
+
+def _migrate(database_url: str, instance: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(settings(database_url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty database of each backend with the migrated schema."""
+    base = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{base / 'test.sqlite3'}"
+    else:
+        url = os.environ.get("SHOPPER_TEST_POSTGRES_URL")
+        if not url:
+            server = request.getfixturevalue("postgres_server")
+            if server is None:
+                unavailable(
+                    "PostgreSQL cannot start here: "
+                    + os.environ.get("SHOPPER_TEST_POSTGRES_MISSING", "unknown reason")
+                )
+            url = server.create_database("shopper_test")
+    _migrate(url, base / "instance")
+    return url
+
+
+def empty_all_tables() -> None:
+    """Delete every row, children first, so the next test starts from nothing."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The application on a clean database (``@pytest.mark.config(...)`` adds settings)."""
+    marker = request.node.get_closest_marker("config")
+    extra = marker.kwargs if marker else {}
+    app = create_app(settings(database_url, tmp_path / "instance", **extra))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser without JavaScript."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs the ``flask`` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client: FlaskClient, app: Flask) -> AuthActions:
+    """Make people and sign them in, as a user would."""
+    return AuthActions(client, app)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where tests keep screenshots and rendered pages for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
