@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
 from shopper.models import Role
-from shopper.services import accounts, demo
+from shopper.services import accounts, checklists, demo
+from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
 user_cli = AppGroup("user", help="Manage people.")
 demo_cli = AppGroup("demo", help="Demo data.")
+checklist_cli = AppGroup("checklist", help="Import and export checklists.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -89,7 +93,47 @@ def show_logins() -> None:
     click.echo(logins.rstrip() if logins else "No demo logins: run `flask --app wsgi demo load`.")
 
 
+@checklist_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--draft", is_flag=True, help="Keep it as a draft instead of publishing it.")
+def import_checklist(file: click.utils.LazyFile, draft: bool) -> None:
+    """Import a shopper-checklist/1 JSON file (a new checklist, or a new version of one)."""
+    try:
+        document = json.loads(file.read().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{file.name} is not valid JSON: {error}") from error
+    try:
+        result = checklists.import_document(document, None, publish=not draft)
+    except ChecklistInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        _fail(error)
+    except ServiceError as error:
+        _fail(error)
+    if result.created:
+        state = "draft" if draft else "published"
+        click.echo(f"Imported {result.checklist.code} version {result.version.number} ({state}).")
+    else:
+        click.echo(
+            f"{result.checklist.code} version {result.version.number} says the same; "
+            "no new version."
+        )
+
+
+@checklist_cli.command("export")
+@click.argument("code")
+@click.option("--version", "number", type=int, help="Version number (default: latest published).")
+def export_checklist(code: str, number: int | None) -> None:
+    """Print a checklist version as shopper-checklist/1 JSON."""
+    try:
+        document = checklists.export_document(checklists.get_checklist(code), number)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(checklist_cli)

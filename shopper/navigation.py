@@ -11,8 +11,11 @@ from shopper.models import Role
 def nav_items(role: str) -> list[tuple[str, str]]:
     """(endpoint, label) pairs of the main menu for ``role``."""
     items = {
-        Role.OWNER: [("main.owner_home", _("Home"))],
-        Role.COORDINATOR: [("main.coordinator_home", _("Home"))],
+        Role.OWNER: [("main.owner_home", _("Home")), ("checklists.index", _("Checklists"))],
+        Role.COORDINATOR: [
+            ("main.coordinator_home", _("Home")),
+            ("checklists.index", _("Checklists")),
+        ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
     }
     return items[Role(role)]

@@ -36,15 +36,57 @@ USER = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
+PATHS: dict[str, dict[str, Any]] = {}
+SCHEMAS: dict[str, dict[str, Any]] = {"Error": ERROR, "User": USER}
+
+
+def describe(paths: dict[str, dict[str, Any]], schemas: dict[str, Any] | None = None) -> None:
+    """Add the operations of one API module (called by the module when imported)."""
+    for path, operations in paths.items():
+        PATHS.setdefault(path, {}).update(operations)
+    SCHEMAS.update(schemas or {})
+
+
+def error(description: str) -> dict[str, Any]:
+    """A response that carries the JSON error body."""
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
 
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+def json_body(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    """A JSON response (or request body) with ``schema``."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def ref(name: str) -> dict[str, str]:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def page_of(item: dict[str, Any]) -> dict[str, Any]:
+    """The paginated list envelope around ``item``."""
+    return {
+        "type": "object",
+        "required": ["items", "page", "per_page", "total"],
+        "properties": {
+            "items": {"type": "array", "items": item},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 200},
+            "total": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+    },
+]
 
 
 def openapi_document() -> dict[str, Any]:
@@ -59,26 +101,7 @@ def openapi_document() -> dict[str, Any]:
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": {"Error": ERROR, "User": USER},
+            "schemas": dict(SCHEMAS),
         },
-        "paths": {
-            "/me": {
-                "get": {
-                    "summary": "The signed-in person",
-                    "operationId": "getMe",
-                    "responses": {
-                        "200": _json({"$ref": "#/components/schemas/User"}),
-                        "401": _error("No or bad credentials"),
-                    },
-                }
-            },
-            "/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "getOpenApi",
-                    "security": [],
-                    "responses": {"200": _json({"type": "object"})},
-                }
-            },
-        },
+        "paths": dict(sorted(PATHS.items())),
     }

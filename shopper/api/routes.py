@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from shopper.access import public, signed_in
 from shopper.api import bp
-from shopper.api.openapi import openapi_document
+from shopper.api.openapi import describe, error, json_body, openapi_document, ref
 
 
 def user_json(user: object) -> dict[str, object]:
@@ -32,3 +32,24 @@ def me() -> object:
 def openapi() -> object:
     """The OpenAPI 3 document of this API."""
     return jsonify(openapi_document())
+
+
+describe(
+    {
+        "/me": {
+            "get": {
+                "summary": "The signed-in person",
+                "operationId": "getMe",
+                "responses": {"200": json_body(ref("User")), "401": error("No or bad credentials")},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "getOpenApi",
+                "security": [],
+                "responses": {"200": json_body({"type": "object"})},
+            }
+        },
+    }
+)

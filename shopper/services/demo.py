@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from shopper.extensions import db
-from shopper.models import Role, User
-from shopper.services import accounts
+from shopper.models import Checklist, Role, User
+from shopper.services import accounts, checklists
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,14 @@ def load_demo(instance_path: str, password: str | None = None) -> list[tuple[str
         created.append((person.email, secret))
     if created:
         _append_logins(Path(instance_path) / LOGINS_FILE, created)
+    coordinator = accounts.find_user("coordinator@demo.example")
+    for path in sorted(DEMO_DATA.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        exists = db.session.execute(
+            select(Checklist.id).where(Checklist.code == document["code"])
+        ).first()
+        if not exists:
+            checklists.import_document(document, coordinator)
     db.session.commit()
     return created
 
