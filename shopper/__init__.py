@@ -23,7 +23,22 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_settings(app, test_config)
 
-    from shopper import access, api, auth, checklists, cli, errors, i18n, main, navigation
+    from shopper import (
+        access,
+        api,
+        assignments,
+        auth,
+        checklists,
+        cli,
+        errors,
+        i18n,
+        main,
+        navigation,
+        people,
+        reports,
+        stores,
+        visits,
+    )
     from shopper.extensions import csrf, db, limiter, login_manager, migrate
     from shopper.models.base import render_migration_item
 
@@ -45,6 +60,11 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(checklists.bp)
+    app.register_blueprint(stores.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(assignments.bp)
+    app.register_blueprint(visits.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
     cli.init_app(app)

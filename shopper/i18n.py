@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 from flask_login import current_user
 
 from shopper.config import LANGUAGES, RTL_LANGUAGES
+from shopper.domain.scoring import round_pct
 from shopper.extensions import babel
 
 
@@ -15,6 +22,14 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated:
         return current_user.language
     return request.accept_languages.best_match(LANGUAGES.keys()) or "en"
+
+
+def format_pct(value: float | None) -> str:
+    """A percentage for people: rounded half away from zero to one decimal, in their locale."""
+    rounded = round_pct(value)
+    if rounded is None:
+        return "–"
+    return format_percent(rounded / 100, format="#,##0.0 %")
 
 
 def text_direction() -> str:
@@ -29,7 +44,9 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories="translations",
     )
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, decimal=format_decimal)
+    app.jinja_env.filters.update(
+        date=format_date, datetime=format_datetime, decimal=format_decimal, pct=format_pct
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor

@@ -11,10 +11,19 @@ from shopper.models import Role
 def nav_items(role: str) -> list[tuple[str, str]]:
     """(endpoint, label) pairs of the main menu for ``role``."""
     items = {
-        Role.OWNER: [("main.owner_home", _("Home")), ("checklists.index", _("Checklists"))],
+        Role.OWNER: [
+            ("reports.comparison", _("Comparison")),
+            ("checklists.index", _("Checklists")),
+            ("stores.index", _("Stores")),
+        ],
         Role.COORDINATOR: [
             ("main.coordinator_home", _("Home")),
+            ("assignments.index", _("Assignments")),
+            ("visits.review_queue", _("Review")),
+            ("reports.comparison", _("Comparison")),
             ("checklists.index", _("Checklists")),
+            ("stores.index", _("Stores")),
+            ("people.index", _("People")),
         ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
     }

@@ -6,4 +6,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from shopper.api import auth, checklists, routes  # noqa: E402,F401  (they attach to bp)
+from shopper.api import (  # noqa: E402,F401  (they attach to bp)
+    assignments,
+    auth,
+    checklists,
+    people,
+    reports,
+    routes,
+    stores,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from shopper.access import roles
@@ -18,7 +19,7 @@ from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, Role
 from shopper.services import checklists
 from shopper.services.access_rules import may_read_checklist
-from shopper.services.errors import NotFound
+from shopper.services.errors import Conflict, NotFound
 
 NO_SUCH_CHECKLIST = N_("There is no checklist with the code %(code)s.")
 
@@ -39,7 +40,11 @@ def checklist_json(checklist: Checklist) -> dict[str, object]:
 def problems_json(problems: tuple[Problem, ...]) -> list[dict[str, str]]:
     """Format problems for the builder: path, message, and both as one line."""
     return [
-        {"path": problem.path, "message": problem.message % problem.params, "text": str(problem)}
+        {
+            "path": problem.path,
+            "message": (message := gettext(problem.message, **problem.params)),
+            "text": f"{problem.path}: {message}" if problem.path else message,
+        }
         for problem in problems
     ]
 
@@ -129,6 +134,16 @@ def start_draft(code: str) -> object:
 def save_draft(code: str) -> object:
     """Save the builder's whole draft document; answer the problems left."""
     checklist = checklists.get_checklist(code)
+    expected = request.args.get("version")
+    draft = checklists.require_draft(checklist)
+    if expected is not None and expected != str(draft.number):
+        # An old builder tab must not write into a newer draft.
+        raise Conflict(
+            N_(
+                "This draft was published or replaced elsewhere; reload to edit version %(number)d."
+            ),
+            {"number": draft.number},
+        )
     draft, problems = checklists.save_draft(checklist, json_body_of_request())
     return jsonify(_draft_answer(draft, problems))
 
@@ -268,7 +283,15 @@ describe(
             "put": {
                 "summary": "Save the whole draft document",
                 "operationId": "saveChecklistDraft",
-                "parameters": [CODE],
+                "parameters": [
+                    CODE,
+                    {
+                        "name": "version",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "description": "The draft number the editor holds; another one answers 409.",
+                    },
+                ],
                 "requestBody": {"required": True, **json_body({"type": "object"})},
                 "responses": {
                     "200": json_body(DRAFT_STATE),

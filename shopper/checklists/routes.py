@@ -126,7 +126,7 @@ def _builder(code: str, status: int = 200, problems: tuple | None = None) -> tup
             checklist=checklist,
             draft=draft,
             problems=checklists.draft_problems(draft.document) if problems is None else problems,
-            save_url=url_for("api.save_draft", code=code),
+            save_url=url_for("api.save_draft", code=code, version=draft.number),
             preview_url=url_for("checklists.draft_preview", code=code),
             publish_url=url_for("checklists.publish", code=code),
             discard_url=url_for("checklists.discard", code=code),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from shopper.access import roles, signed_in
 from shopper.main import bp
 from shopper.models import Role
+from shopper.services import assignments, reviews
 
 HOME_ENDPOINTS = {
     Role.OWNER: "main.owner_home",
@@ -26,15 +29,20 @@ def home() -> object:
 @bp.get("/owner")
 @roles(Role.OWNER)
 def owner_home() -> str:
-    """The owner's home: the comparisons to read."""
-    return render_template("main/owner_home.html")
+    """The owner's home: the comparison itself, last month by default."""
+    return redirect(url_for("reports.comparison"))
 
 
 @bp.get("/coordinator")
 @roles(Role.COORDINATOR)
 def coordinator_home() -> str:
     """The coordinator's home: what needs attention now."""
-    return render_template("main/coordinator_home.html")
+    return render_template(
+        "main/coordinator_home.html",
+        counts=assignments.status_counts(),
+        attention=assignments.needing_attention(date.today()),
+        waiting=reviews.queue(),
+    )
 
 
 @bp.get("/shopper")

@@ -1,11 +1,31 @@
 """Typed SQLAlchemy models, one module per concept."""
 
+from shopper.models.aggregate import StoreMonthQuestion, StoreMonthSection, StoreMonthTotal
+from shopper.models.assignment import (
+    Assignment,
+    AuditEvent,
+    Photo,
+    Visit,
+    VisitQuestionScore,
+    VisitSectionScore,
+)
 from shopper.models.base import Base, utcnow
 from shopper.models.checklist import Checklist, ChecklistVersion
+from shopper.models.store import Store
 from shopper.models.user import ApiToken, Invitation, Role, User
 
 __all__ = [
     "ApiToken",
+    "Assignment",
+    "AuditEvent",
+    "Photo",
+    "Store",
+    "StoreMonthQuestion",
+    "StoreMonthSection",
+    "StoreMonthTotal",
+    "Visit",
+    "VisitQuestionScore",
+    "VisitSectionScore",
     "Base",
     "Checklist",
     "ChecklistVersion",

@@ -18,6 +18,7 @@ from shopper.models import ApiToken, Invitation, Role, User, utcnow
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME = 200
 TOKEN_PREFIX = "shp_"
 # Checked against when the email is unknown, so a wrong email costs the same
 # time as a wrong password and the answer gives no hint which one it was.
@@ -70,6 +71,12 @@ def create_user(
     name = name.strip()
     if not name:
         raise Invalid(N_("A name is required."), fields={"name": "required"})
+    if len(name) > MAX_NAME or "\x00" in name:
+        raise Invalid(
+            N_("A name is at most %(count)d characters of text."),
+            {"count": MAX_NAME},
+            fields={"name": "invalid"},
+        )
     if role not in set(Role):
         raise Invalid(
             N_("%(role)s is not a role; use owner, coordinator or shopper."), {"role": role}

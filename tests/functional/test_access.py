@@ -50,7 +50,8 @@ def test_each_role_reaches_only_the_pages_it_is_allowed(app, client, auth, role)
     for path, access in _page_rules(app):
         response = client.get(path)
         if access is PUBLIC or role in access:
-            assert response.status_code in (200, 302), (path, response.status_code)
+            # Allowed: never refused, never a crash (a page needing a query may say 422).
+            assert response.status_code in (200, 302, 422), (path, response.status_code)
         else:
             assert response.status_code == 403, (path, response.status_code)
 

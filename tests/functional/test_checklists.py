@@ -412,3 +412,21 @@ def test_demo_load_brings_the_five_checklists(runner, app, client, auth):
     assert sorted(item["code"] for item in listing["items"]) == [
         "butik-service", "magaza-hizmet", "service-check-th", "service-check-ur", "store-service"
     ]
+
+
+def test_an_old_builder_tab_cannot_overwrite_a_newer_draft(app, client, auth):
+    headers = _store_service_via_api(app, client, auth)
+    client.post("/api/v1/checklists/store-service/draft", headers=headers)
+    draft = client.get("/api/v1/checklists/store-service/draft", headers=headers).json["document"]
+    client.post("/api/v1/checklists/store-service/draft/publish", headers=headers)
+    client.post("/api/v1/checklists/store-service/draft", headers=headers)  # version 3 now
+    stale = client.put("/api/v1/checklists/store-service/draft?version=2", json=draft, headers=headers)
+    assert stale.status_code == 409
+    assert "reload to edit version 3" in stale.json["error"]["message"]
+    fresh = client.put("/api/v1/checklists/store-service/draft?version=3", json=draft, headers=headers)
+    assert fresh.status_code == 200
+
+
+def test_a_signed_out_builder_save_is_401_not_a_csrf_error(client):
+    response = client.put("/api/v1/checklists/store-service/draft", json={})
+    assert response.status_code == 401

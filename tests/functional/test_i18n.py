@@ -67,7 +67,7 @@ def test_a_person_changes_their_language(app, client, auth) -> None:
         "/account/language", data={"csrf_token": csrf_token(page), "lang-language": "th"}
     )
     assert response.status_code == 302
-    assert '<html lang="th"' in client.get("/owner").get_data(as_text=True)
+    assert '<html lang="th"' in client.get("/account").get_data(as_text=True)
     page = client.get("/account")
     refused = client.post(
         "/account/language", data={"csrf_token": csrf_token(page), "lang-language": "xx"}

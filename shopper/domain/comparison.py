@@ -1,0 +1,385 @@
+"""The one place a comparison's figures are computed, exactly as spec/scoring.md says.
+
+The database hands over additive sums per store (visits, Σ overall, Σ section
+scores, Σ earned and possible per question); everything that is a rule —
+means, ranks, change, regions, chain, competitors, consistency — happens here,
+so it is tested without a database and the same for every output format.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """A store as comparisons show it."""
+
+    code: str
+    name: str
+    region: str
+    competitor: bool
+
+
+@dataclass
+class QuestionSums:
+    """Additive results of one question at one store over some visits."""
+
+    earned: float = 0.0
+    possible: float = 0.0
+    counted: int = 0
+    fails: int = 0
+
+    def add(self, other: QuestionSums) -> None:
+        """Add another period's or source's sums."""
+        self.earned += other.earned
+        self.possible += other.possible
+        self.counted += other.counted
+        self.fails += other.fails
+
+
+@dataclass
+class StoreSums:
+    """Additive results of one store's approved visits in a period."""
+
+    visits: int = 0
+    overall_sum: float = 0.0
+    overall_count: int = 0
+    critical_failures: int = 0
+    sections: dict[str, list[float]] = field(default_factory=dict)  # code → [Σ score, count]
+    questions: dict[str, QuestionSums] = field(default_factory=dict)
+
+    def add(self, other: StoreSums) -> None:
+        """Add another period's or source's sums."""
+        self.visits += other.visits
+        self.overall_sum += other.overall_sum
+        self.overall_count += other.overall_count
+        self.critical_failures += other.critical_failures
+        for code, (total, count) in other.sections.items():
+            mine = self.sections.setdefault(code, [0.0, 0])
+            mine[0] += total
+            mine[1] += count
+        for code, sums in other.questions.items():
+            self.questions.setdefault(code, QuestionSums()).add(sums)
+
+    @property
+    def score(self) -> float | None:
+        """The mean of the visits' overall scores (None without a scored visit)."""
+        return self.overall_sum / self.overall_count if self.overall_count else None
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    """A section of the checklist (matched by code across versions)."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """A question of the checklist (matched by code across versions)."""
+
+    code: str
+    section: str
+    text: str
+    standard: str
+    type: str
+
+
+@dataclass(frozen=True)
+class StoreRow:
+    """One store's line of the ranking."""
+
+    store: StoreInfo
+    rank: int
+    visits: int
+    score: float | None
+    change: float | None
+    critical_failures: int
+    sections: dict[str, float | None]
+    questions: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question across the chain: how well, how often it fails, how unevenly."""
+
+    info: QuestionInfo
+    score: float | None
+    answers: int
+    fails: int
+    fail_rate: float | None
+    consistency: float | None
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """A region's mean store score."""
+
+    region: str
+    score: float | None
+    stores: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of the trend: the chain's and the competitors' scores."""
+
+    month: date
+    chain: float | None
+    competitors: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything a comparison shows, in every format."""
+
+    checklist: str
+    title: str
+    first_day: date
+    last_day: date
+    previous_first_day: date
+    previous_last_day: date
+    region: str | None
+    competitors_included: bool
+    sections: tuple[SectionInfo, ...]
+    questions: tuple[QuestionRow, ...]
+    stores: tuple[StoreRow, ...]
+    not_visited: tuple[StoreInfo, ...]
+    regions: tuple[RegionRow, ...]
+    chain_score: float | None
+    chain_consistency: float | None
+    chain_critical_failures: int
+    chain_visits: int
+    competitor_score: float | None
+    competitor_stores: int
+    trend: tuple[TrendPoint, ...] = ()
+
+
+def previous_period(first_day: date, last_day: date) -> tuple[date, date]:
+    """The period of the same length that ends the day before ``first_day``."""
+    length = (last_day - first_day).days + 1
+    previous_last = first_day - timedelta(days=1)
+    return previous_last - timedelta(days=length - 1), previous_last
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """The arithmetic mean, or None of nothing."""
+    values = list(values)
+    return math.fsum(values) / len(values) if values else None
+
+
+def population_stdev(values: Iterable[float]) -> float | None:
+    """The population standard deviation, or None of nothing."""
+    values = list(values)
+    if not values:
+        return None
+    centre = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - centre) ** 2 for v in values) / len(values))
+
+
+def rank(scores: Mapping[str, float | None]) -> dict[str, int]:
+    """Competition ranking, highest first: equal scores share a rank, the next skips."""
+    ordered = sorted(
+        ((s, code) for code, s in scores.items() if s is not None), key=lambda p: -p[0]
+    )
+    ranks: dict[str, int] = {}
+    previous: float | None = None
+    for position, (score, code) in enumerate(ordered, start=1):
+        if previous is None or score != previous:
+            current = position
+        ranks[code] = current
+        previous = score
+    return ranks
+
+
+def _question_score(sums: QuestionSums | None) -> float | None:
+    if sums is None or sums.counted == 0 or sums.possible == 0:
+        return None
+    return sums.earned * 100 / sums.possible
+
+
+def compare(
+    *,
+    checklist: str,
+    title: str,
+    first_day: date,
+    last_day: date,
+    region: str | None,
+    competitors_included: bool,
+    sections: Iterable[SectionInfo],
+    questions: Iterable[QuestionInfo],
+    stores: Iterable[StoreInfo],
+    current: Mapping[str, StoreSums],
+    previous: Mapping[str, StoreSums],
+    trend: Iterable[TrendPoint] = (),
+) -> Comparison:
+    """Build the comparison of ``stores`` from their sums in the period and the one before."""
+    previous_first, previous_last = previous_period(first_day, last_day)
+    section_list = tuple(sections)
+    question_list = tuple(questions)
+    shown = [
+        s
+        for s in stores
+        if (region is None or s.region == region) and (competitors_included or not s.competitor)
+    ]
+    visited = [s for s in shown if current.get(s.code) and current[s.code].visits > 0]
+    not_visited = tuple(sorted((s for s in shown if s not in visited), key=lambda s: s.code))
+    scores = {s.code: current[s.code].score for s in visited}
+    ranks = rank(scores)
+    rows = []
+    for store in visited:
+        sums = current[store.code]
+        before = previous.get(store.code)
+        before_score = before.score if before else None
+        rows.append(
+            StoreRow(
+                store=store,
+                rank=ranks.get(store.code, len(ranks) + 1),
+                visits=sums.visits,
+                score=sums.score,
+                change=(
+                    sums.score - before_score
+                    if sums.score is not None and before_score is not None
+                    else None
+                ),
+                critical_failures=sums.critical_failures,
+                sections={
+                    s.code: (
+                        sums.sections[s.code][0] / sums.sections[s.code][1]
+                        if sums.sections.get(s.code) and sums.sections[s.code][1]
+                        else None
+                    )
+                    for s in section_list
+                },
+                questions={
+                    q.code: _question_score(sums.questions.get(q.code)) for q in question_list
+                },
+            )
+        )
+    rows.sort(key=lambda r: (r.score is None, r.rank, r.store.code))
+    own = [r for r in rows if not r.store.competitor and r.score is not None]
+    rivals = [r for r in rows if r.store.competitor and r.score is not None]
+    region_names = sorted({r.store.region for r in own})
+    regions = tuple(
+        RegionRow(
+            name,
+            mean(r.score for r in own if r.store.region == name),
+            sum(1 for r in own if r.store.region == name),
+        )
+        for name in region_names
+    )
+    question_rows = []
+    for q in question_list:
+        chain_sums = QuestionSums()
+        for r in rows:
+            if not r.store.competitor and q.code in current[r.store.code].questions:
+                chain_sums.add(current[r.store.code].questions[q.code])
+        per_store = [r.questions[q.code] for r in rows if not r.store.competitor]
+        per_store = [v for v in per_store if v is not None]
+        question_rows.append(
+            QuestionRow(
+                info=q,
+                score=_question_score(chain_sums),
+                answers=chain_sums.counted,
+                fails=chain_sums.fails,
+                fail_rate=chain_sums.fails * 100 / chain_sums.counted
+                if chain_sums.counted
+                else None,
+                consistency=population_stdev(per_store),
+            )
+        )
+    return Comparison(
+        checklist=checklist,
+        title=title,
+        first_day=first_day,
+        last_day=last_day,
+        previous_first_day=previous_first,
+        previous_last_day=previous_last,
+        region=region,
+        competitors_included=competitors_included,
+        sections=section_list,
+        questions=tuple(question_rows),
+        stores=tuple(rows),
+        not_visited=not_visited,
+        regions=regions,
+        chain_score=mean(r.score for r in own),
+        chain_consistency=population_stdev(r.score for r in own),
+        chain_critical_failures=sum(r.critical_failures for r in rows if not r.store.competitor),
+        chain_visits=sum(r.visits for r in rows if not r.store.competitor),
+        competitor_score=mean(r.score for r in rivals),
+        competitor_stores=len(rivals),
+        trend=tuple(trend),
+    )
+
+
+def to_json(comparison: Comparison) -> dict[str, object]:
+    """The comparison document of spec/api.md (unrounded percentages or null)."""
+    return {
+        "checklist": comparison.checklist,
+        "title": comparison.title,
+        "first_day": comparison.first_day.isoformat(),
+        "last_day": comparison.last_day.isoformat(),
+        "previous": {
+            "first_day": comparison.previous_first_day.isoformat(),
+            "last_day": comparison.previous_last_day.isoformat(),
+        },
+        "region": comparison.region,
+        "competitors_included": comparison.competitors_included,
+        "sections": [{"code": s.code, "title": s.title} for s in comparison.sections],
+        "questions": [
+            {
+                "code": q.info.code,
+                "section": q.info.section,
+                "text": q.info.text,
+                "standard": q.info.standard,
+                "score": q.score,
+                "answers": q.answers,
+                "fails": q.fails,
+                "fail_rate": q.fail_rate,
+                "consistency": q.consistency,
+            }
+            for q in comparison.questions
+        ],
+        "stores": [
+            {
+                "code": r.store.code,
+                "name": r.store.name,
+                "region": r.store.region,
+                "competitor": r.store.competitor,
+                "rank": r.rank,
+                "visits": r.visits,
+                "score": r.score,
+                "change": r.change,
+                "critical_failures": r.critical_failures,
+                "sections": r.sections,
+                "questions": r.questions,
+            }
+            for r in comparison.stores
+        ],
+        "not_visited": [
+            {"code": s.code, "name": s.name, "region": s.region, "competitor": s.competitor}
+            for s in comparison.not_visited
+        ],
+        "regions": [
+            {"region": r.region, "score": r.score, "stores": r.stores} for r in comparison.regions
+        ],
+        "chain": {
+            "score": comparison.chain_score,
+            "consistency": comparison.chain_consistency,
+            "critical_failures": comparison.chain_critical_failures,
+            "visits": comparison.chain_visits,
+        },
+        "competitors": {
+            "score": comparison.competitor_score,
+            "stores": comparison.competitor_stores,
+        },
+        "trend": [
+            {"month": p.month.isoformat()[:7], "chain": p.chain, "competitors": p.competitors}
+            for p in comparison.trend
+        ],
+    }

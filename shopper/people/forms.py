@@ -1,0 +1,101 @@
+"""Forms of the people pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from shopper.config import LANGUAGES
+from shopper.models import Role
+from shopper.services.people import COLUMNS, MAX_NAME, PersonFilters
+
+
+def _role_choices() -> list[SelectChoice]:
+    # The same words as navigation.role_label, so one translation serves both.
+    return [
+        SelectChoice(Role.SHOPPER.value, _l("Shopper")),
+        SelectChoice(Role.COORDINATOR.value, _l("Coordinator")),
+        SelectChoice(Role.OWNER.value, _l("Owner")),
+    ]
+
+
+class PersonForm(FlaskForm):
+    """A new person; each gets a one-time invitation link to choose a password."""
+
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "off"}
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME)])
+    role = SelectField(
+        _l("Role"),
+        choices=_role_choices(),
+        description=_l(
+            "Shoppers visit stores and report; coordinators run everything; "
+            "owners read the results and change nothing."
+        ),
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
+        description=_l("The language the person reads the product in; they can change it."),
+    )
+
+    def person_values(self) -> dict[str, object]:
+        """The fields as services.people takes them."""
+        return {name: self[name].data for name in COLUMNS}
+
+
+class ImportForm(FlaskForm):
+    """Upload a users CSV file."""
+
+    file = FileField(
+        _l("People file (CSV)"),
+        validators=[FileRequired(_l("Choose a CSV file to import."))],
+        description=_l(
+            "UTF-8, comma-separated, with the header email,name,role,language in any order. "
+            "Never put passwords in it."
+        ),
+    )
+
+
+_FLAGS = {"yes": True, "no": False}
+
+
+class PersonFilterForm(FlaskForm):
+    """The filters above the people list, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), description=_l("Name or email."))
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("", _l("All roles")), *_role_choices()],
+        validate_choice=False,
+    )
+    active = SelectField(
+        _l("State"),
+        choices=[
+            SelectChoice("yes", _l("Active")),
+            SelectChoice("no", _l("Deactivated")),
+            SelectChoice("all", _l("All")),
+        ],
+        default="yes",
+        validate_choice=False,
+    )
+
+    def filters(self) -> PersonFilters:
+        """The filters chosen; a value the form does not offer counts as no filter."""
+        role = self.role.data if self.role.data in set(Role) else ""
+        return PersonFilters(
+            q=(self.q.data or "").strip(),
+            role=role or "",
+            active=_FLAGS.get(self.active.data or ""),
+        )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""

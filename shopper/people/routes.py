@@ -1,0 +1,170 @@
+"""People pages. The rules live in services.people; these only read and render."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from shopper.access import roles
+from shopper.models import Role, User
+from shopper.people import bp
+from shopper.people.forms import ActionForm, ImportForm, PersonFilterForm, PersonForm
+from shopper.services import people
+from shopper.services.csv_files import MAX_CSV_BYTES, CsvInvalid
+from shopper.services.errors import ServiceError
+from shopper.services.people import Invited
+
+
+def _invitation_days() -> int:
+    return current_app.config["INVITATION_DAYS"]
+
+
+def _show_error(form: FlaskForm, error: ServiceError) -> None:
+    """Put a refusal of the service at the fields it names, else above the form."""
+    placed = False
+    for name, text in error.fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, text]
+            placed = True
+    if not placed:
+        flash(error.translated(), "error")
+
+
+def _links_page(invited: Sequence[Invited], unchanged: Sequence[User] = ()) -> object:
+    """The new invitation links, shown this once (and never kept by a cache)."""
+    links = [
+        (person, url_for("auth.invitation", secret=person.secret, _external=True))
+        for person in invited
+    ]
+    response = make_response(
+        render_template(
+            "people/invitations.html",
+            links=links,
+            unchanged=unchanged,
+            days=_invitation_days(),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("")
+@roles(Role.COORDINATOR)
+def index() -> str:
+    """Everyone who signs in, filtered by a search text, role and state."""
+    form = PersonFilterForm(formdata=request.args)
+    filters = form.filters()
+    return render_template(
+        "people/index.html",
+        people=people.list_people(filters),
+        form=form,
+        action=ActionForm(),
+        filtered=bool(filters.q or filters.role or filters.active is not True),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(Role.COORDINATOR)
+def new() -> object:
+    """Add one person and show their invitation link."""
+    form = PersonForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("people/new.html", form=form), status
+    try:
+        invited = people.add_person(form.person_values(), _invitation_days())
+    except ServiceError as error:
+        _show_error(form, error)
+        return render_template("people/new.html", form=form), error.status
+    return _links_page([invited])
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles(Role.COORDINATOR)
+def import_file() -> object:
+    """Upload a users file; refused whole with every problem listed, else show the new links."""
+    form = ImportForm()
+    problems: tuple = ()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = people.import_csv(form.file.data.read(MAX_CSV_BYTES + 1), _invitation_days())
+        except CsvInvalid as error:
+            problems = error.errors
+            status = error.status
+        except ServiceError as error:
+            form.file.errors = [*form.file.errors, error.translated()]
+            status = error.status
+        else:
+            return _links_page(result.created, result.unchanged)
+    elif form.is_submitted():
+        status = 400
+    return (
+        render_template(
+            "people/import.html",
+            form=form,
+            problems=problems,
+            columns=",".join(people.COLUMNS),
+            required=", ".join(people.REQUIRED_COLUMNS),
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:user_id>/deactivate")
+@roles(Role.COORDINATOR)
+def deactivate(user_id: int) -> object:
+    """Stop a person signing in; their past reports stay."""
+    person = people.get_person_by_id(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            people.deactivate(person, current_user)
+        except ServiceError as error:
+            flash(error.translated(), "error")
+        else:
+            flash(
+                _(
+                    "%(name)s is deactivated and can no longer sign in. Their reports stay.",
+                    name=person.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/<int:user_id>/activate")
+@roles(Role.COORDINATOR)
+def activate(user_id: int) -> object:
+    """Let a deactivated person sign in again."""
+    person = people.get_person_by_id(user_id)
+    if ActionForm().validate_on_submit():
+        people.activate(person)
+        flash(_("%(name)s can sign in again.", name=person.name), "success")
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/<int:user_id>/invite")
+@roles(Role.COORDINATOR)
+def invite(user_id: int) -> object:
+    """Make a new invitation link for a person (their earlier links stop working)."""
+    person = people.get_person_by_id(user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("people.index"))
+    try:
+        invited = people.reinvite(person, _invitation_days())
+    except ServiceError as error:
+        flash(error.translated(), "error")
+        return redirect(url_for("people.index"))
+    return _links_page([invited])

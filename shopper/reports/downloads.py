@@ -1,0 +1,74 @@
+"""The comparison as files: shared by the pages and the API so both give the same bytes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Response
+from flask_babel import gettext as _
+
+from shopper.domain.comparison import Comparison
+from shopper.services import exports
+from shopper.services.comparisons import ComparisonQuery
+
+
+def headings() -> dict[str, str]:
+    """Column headings of the exports, in the reader's language."""
+    return {
+        "rank": _("Rank"),
+        "code": _("Store code"),
+        "name": _("Store"),
+        "region": _("Region"),
+        "competitor": _("Competitor"),
+        "visits": _("Visits"),
+        "score": _("Score %"),
+        "change": _("Change"),
+        "critical_failures": _("Critical failures"),
+        "stores_sheet": _("Stores"),
+        "questions_sheet": _("Questions"),
+    }
+
+
+def filename(query: ComparisonQuery, extension: str) -> str:
+    """A file name that says what is inside."""
+    region = f"-{query.region}" if query.region else ""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{query.checklist}{region}")
+    return f"comparison-{safe}-{query.first_day}-{query.last_day}.{extension}"
+
+
+def _attachment(body: bytes | str, mimetype: str, name: str) -> Response:
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def csv_response(comparison: Comparison, query: ComparisonQuery) -> Response:
+    """The CSV download (UTF-8 with a BOM so spreadsheets read the letters right)."""
+    body = "\ufeff" + exports.comparison_csv(comparison, headings())
+    return _attachment(body.encode("utf-8"), "text/csv", filename(query, "csv"))
+
+
+def xlsx_response(comparison: Comparison, query: ComparisonQuery) -> Response:
+    """The XLSX download."""
+    return _attachment(
+        exports.comparison_xlsx(comparison, headings()),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename(query, "xlsx"),
+    )
+
+
+def period_presets(today: date) -> dict[str, tuple[date, date]]:
+    """Last month, last quarter, year to date."""
+    first_this_month = today.replace(day=1)
+    last_month_end = first_this_month - timedelta(days=1)
+    quarter_start_month = ((today.month - 1) // 3) * 3 + 1
+    this_quarter = today.replace(month=quarter_start_month, day=1)
+    last_quarter_end = this_quarter - timedelta(days=1)
+    last_quarter_start = last_quarter_end.replace(
+        month=((last_quarter_end.month - 1) // 3) * 3 + 1, day=1
+    )
+    return {
+        "last_month": (last_month_end.replace(day=1), last_month_end),
+        "last_quarter": (last_quarter_start, last_quarter_end),
+        "year_to_date": (today.replace(month=1, day=1), today),
+    }

@@ -1,0 +1,132 @@
+"""Comparison pages for owners and coordinators (read-only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from shopper.access import roles
+from shopper.domain.comparison import Comparison
+from shopper.domain.i18n import N_
+from shopper.extensions import db
+from shopper.models import Assignment, Checklist, Role, Store, Visit
+from shopper.reports import bp, downloads
+from shopper.services import assignments, comparisons
+from shopper.services.comparisons import ComparisonQuery
+from shopper.services.errors import Invalid, NotFound
+
+
+def default_query(today: date) -> dict[str, str]:
+    """Last month of the checklist with the most recent approved visit (else the first one)."""
+    latest = db.session.execute(
+        select(Checklist.code)
+        .join(Assignment, Assignment.checklist_id == Checklist.id)
+        .join(Visit, Visit.assignment_id == Assignment.id)
+        .where(Assignment.status == "approved")
+        .order_by(Visit.visited_on.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if latest is None:
+        latest = db.session.execute(
+            select(Checklist.code).order_by(Checklist.title).limit(1)
+        ).scalar_one_or_none()
+    first, last = downloads.period_presets(today)["last_month"]
+    return {"checklist": latest or "", "first_day": first.isoformat(), "last_day": last.isoformat()}
+
+
+def _query_args() -> dict[str, str]:
+    args = request.args.to_dict()
+    preset = args.pop("preset", "")
+    presets = downloads.period_presets(date.today())
+    if preset in presets:
+        args["first_day"], args["last_day"] = (d.isoformat() for d in presets[preset])
+    return args
+
+
+def _form_context(args: dict[str, str]) -> dict[str, object]:
+    return {
+        "args": args,
+        "checklists": db.session.execute(
+            select(Checklist).where(Checklist.archived_at.is_(None)).order_by(Checklist.title)
+        )
+        .scalars()
+        .all(),
+        "regions": assignments.regions(),
+        "presets": downloads.period_presets(date.today()),
+        "has_pdf": "reports.comparison_pdf" in current_app.view_functions,
+    }
+
+
+@bp.get("/comparison")
+@roles(Role.OWNER, Role.COORDINATOR)
+def comparison() -> object:
+    """The comparison page: headline, ranking, heat map, questions, regions, trend."""
+    args = _query_args()
+    if not args.get("checklist"):
+        defaults = default_query(date.today())
+        if not defaults["checklist"]:
+            return render_template("reports/empty.html")
+        return redirect(url_for("reports.comparison", **{**defaults, **args}))
+    error = None
+    built: Comparison | None = None
+    try:
+        query = comparisons.parse_query(args)
+        built = comparisons.build(query)
+    except (Invalid, NotFound) as problem:
+        error = problem.translated()
+    status = 200 if error is None else 422
+    return render_template(
+        "reports/comparison.html", comparison=built, error=error, **_form_context(args)
+    ), status
+
+
+@bp.get("/comparison.csv")
+@roles(Role.OWNER, Role.COORDINATOR)
+def comparison_csv() -> object:
+    """The comparison as CSV."""
+    query = comparisons.parse_query(_query_args())
+    return downloads.csv_response(comparisons.build(query), query)
+
+
+@bp.get("/comparison.xlsx")
+@roles(Role.OWNER, Role.COORDINATOR)
+def comparison_xlsx() -> object:
+    """The comparison as XLSX."""
+    query = comparisons.parse_query(_query_args())
+    return downloads.xlsx_response(comparisons.build(query), query)
+
+
+@bp.get("/stores/<code>")
+@roles(Role.OWNER, Role.COORDINATOR)
+def store(code: str) -> object:
+    """One store in the period: its visits, and its sections and questions against the chain."""
+    args = _query_args()
+    query: ComparisonQuery = comparisons.parse_query(args)
+    built = comparisons.build(query)
+    row = next((r for r in built.stores if r.store.code == code), None)
+    found = db.session.execute(select(Store).where(Store.code == code)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(N_("There is no store %(code)s."), {"code": code})
+    visits = (
+        db.session.execute(
+            select(Visit)
+            .join(Visit.assignment)
+            .join(Assignment.checklist)
+            .where(
+                Assignment.store_id == found.id,
+                Checklist.code == query.checklist,
+                Assignment.status == "approved",
+                Visit.visited_on.between(query.first_day, query.last_day),
+            )
+            .options(selectinload(Visit.assignment).selectinload(Assignment.shopper))
+            .order_by(Visit.visited_on)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "reports/store.html", comparison=built, row=row, store=found, visits=visits, args=args
+    )

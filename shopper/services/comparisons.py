@@ -1,0 +1,348 @@
+"""Comparisons: gather the sums of approved visits from the database, let the domain compute.
+
+Whole months come from the monthly sums (``shopper.services.aggregates``);
+the days of a period outside whole months are summed from the visits
+themselves. The cost grows with stores × questions, not with history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from shopper.domain import comparison as rules
+from shopper.domain.comparison import (
+    Comparison,
+    QuestionInfo,
+    QuestionSums,
+    SectionInfo,
+    StoreInfo,
+    StoreSums,
+    TrendPoint,
+)
+from shopper.domain.i18n import N_
+from shopper.extensions import db
+from shopper.models import (
+    Assignment,
+    Checklist,
+    Store,
+    StoreMonthQuestion,
+    StoreMonthSection,
+    StoreMonthTotal,
+    Visit,
+    VisitQuestionScore,
+    VisitSectionScore,
+)
+from shopper.services.checklists import get_checklist
+from shopper.services.errors import Invalid
+
+MAX_PERIOD_DAYS = 366 * 10
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ComparisonQuery:
+    """What to compare: one checklist, a period, a region or the whole chain, competitors."""
+
+    checklist: str
+    first_day: date
+    last_day: date
+    region: str | None = None
+    competitors: bool = True
+
+
+def parse_query(args: dict[str, str]) -> ComparisonQuery:
+    """Read the query of a page or the API, with a clear error per bad field."""
+    errors = {}
+    checklist = (args.get("checklist") or "").strip()
+    if not checklist:
+        errors["checklist"] = "required"
+    days = {}
+    for name in ("first_day", "last_day"):
+        try:
+            days[name] = date.fromisoformat(args.get(name) or "")
+        except ValueError:
+            errors[name] = "YYYY-MM-DD"
+    competitors = (args.get("competitors") or "include").strip()
+    if competitors not in ("include", "exclude"):
+        errors["competitors"] = "include|exclude"
+    if errors:
+        raise Invalid(
+            N_(
+                "Give checklist, first_day and last_day (YYYY-MM-DD); competitors is include or exclude."
+            ),
+            fields=errors,
+        )
+    if days["last_day"] < days["first_day"]:
+        raise Invalid(N_("The last day is before the first day."), fields={"last_day": "order"})
+    if (days["last_day"] - days["first_day"]).days > MAX_PERIOD_DAYS:
+        raise Invalid(N_("A period may be at most ten years long."), fields={"last_day": "range"})
+    return ComparisonQuery(
+        checklist,
+        days["first_day"],
+        days["last_day"],
+        (args.get("region") or "").strip() or None,
+        competitors == "include",
+    )
+
+
+def _month_end(month: date) -> date:
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def split_period(
+    first_day: date, last_day: date
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The whole months inside a period (first and last month), and the edge day ranges."""
+    first_month = first_day if first_day.day == 1 else _month_end(first_day) + timedelta(days=1)
+    last_month_end = (
+        last_day
+        if last_day == _month_end(last_day)
+        else last_day.replace(day=1) - timedelta(days=1)
+    )
+    if first_month > last_month_end:
+        return None, [(first_day, last_day)]
+    edges = []
+    if first_day < first_month:
+        edges.append((first_day, first_month - timedelta(days=1)))
+    if last_month_end < last_day:
+        edges.append((last_month_end + timedelta(days=1), last_day))
+    return (first_month, last_month_end.replace(day=1)), edges
+
+
+def _add_raw(sums: dict[int, StoreSums], checklist_id: int, first: date, last: date) -> None:
+    """Add the sums of the approved visits of [first, last], grouped in SQL by store."""
+    where = and_(
+        Assignment.checklist_id == checklist_id,
+        Assignment.status == "approved",
+        Visit.visited_on.between(first, last),
+    )
+    totals = db.session.execute(
+        select(
+            Assignment.store_id,
+            func.count(Visit.id),
+            func.coalesce(func.sum(Visit.overall), 0.0),
+            func.count(Visit.overall),
+            func.sum(case((Visit.critical_failure, 1), else_=0)),
+        )
+        .join(Visit.assignment)
+        .where(where)
+        .group_by(Assignment.store_id)
+    )
+    for store_id, visits, overall_sum, overall_count, critical in totals:
+        sums.setdefault(store_id, StoreSums()).add(
+            StoreSums(visits, float(overall_sum), overall_count, int(critical or 0))
+        )
+    sections = db.session.execute(
+        select(
+            Assignment.store_id,
+            VisitSectionScore.section_code,
+            func.sum(VisitSectionScore.score),
+            func.count(VisitSectionScore.score),
+        )
+        .join(VisitSectionScore.visit)
+        .join(Visit.assignment)
+        .where(where, VisitSectionScore.score.is_not(None))
+        .group_by(Assignment.store_id, VisitSectionScore.section_code)
+    )
+    for store_id, code, total, count in sections:
+        sums.setdefault(store_id, StoreSums()).add(
+            StoreSums(sections={code: [float(total), count]})
+        )
+    questions = db.session.execute(
+        select(
+            Assignment.store_id,
+            VisitQuestionScore.question_code,
+            func.sum(VisitQuestionScore.earned),
+            func.sum(VisitQuestionScore.possible),
+            func.count(),
+            func.sum(case((VisitQuestionScore.earned < VisitQuestionScore.possible, 1), else_=0)),
+        )
+        .join(VisitQuestionScore.visit)
+        .join(Visit.assignment)
+        .where(where, VisitQuestionScore.counted.is_(True))
+        .group_by(Assignment.store_id, VisitQuestionScore.question_code)
+    )
+    for store_id, code, earned, possible, counted, fails in questions:
+        sums.setdefault(store_id, StoreSums()).add(
+            StoreSums(
+                questions={code: QuestionSums(float(earned), float(possible), counted, int(fails))}
+            )
+        )
+
+
+def _add_months(sums: dict[int, StoreSums], checklist_id: int, first: date, last: date) -> None:
+    """Add the stored monthly sums of the months from ``first`` to ``last`` (first days)."""
+    totals = db.session.execute(
+        select(
+            StoreMonthTotal.store_id,
+            func.sum(StoreMonthTotal.visits),
+            func.sum(StoreMonthTotal.overall_sum),
+            func.sum(StoreMonthTotal.overall_count),
+            func.sum(StoreMonthTotal.critical_failures),
+        )
+        .where(
+            StoreMonthTotal.checklist_id == checklist_id, StoreMonthTotal.month.between(first, last)
+        )
+        .group_by(StoreMonthTotal.store_id)
+    )
+    for store_id, visits, overall_sum, overall_count, critical in totals:
+        if visits:
+            sums.setdefault(store_id, StoreSums()).add(
+                StoreSums(int(visits), float(overall_sum), int(overall_count), int(critical))
+            )
+    sections = db.session.execute(
+        select(
+            StoreMonthSection.store_id,
+            StoreMonthSection.section_code,
+            func.sum(StoreMonthSection.score_sum),
+            func.sum(StoreMonthSection.score_count),
+        )
+        .where(
+            StoreMonthSection.checklist_id == checklist_id,
+            StoreMonthSection.month.between(first, last),
+        )
+        .group_by(StoreMonthSection.store_id, StoreMonthSection.section_code)
+    )
+    for store_id, code, total, count in sections:
+        if count:
+            sums.setdefault(store_id, StoreSums()).add(
+                StoreSums(sections={code: [float(total), int(count)]})
+            )
+    questions = db.session.execute(
+        select(
+            StoreMonthQuestion.store_id,
+            StoreMonthQuestion.question_code,
+            func.sum(StoreMonthQuestion.earned),
+            func.sum(StoreMonthQuestion.possible),
+            func.sum(StoreMonthQuestion.counted),
+            func.sum(StoreMonthQuestion.fails),
+        )
+        .where(
+            StoreMonthQuestion.checklist_id == checklist_id,
+            StoreMonthQuestion.month.between(first, last),
+        )
+        .group_by(StoreMonthQuestion.store_id, StoreMonthQuestion.question_code)
+    )
+    for store_id, code, earned, possible, counted, fails in questions:
+        if counted:
+            sums.setdefault(store_id, StoreSums()).add(
+                StoreSums(
+                    questions={
+                        code: QuestionSums(float(earned), float(possible), int(counted), int(fails))
+                    }
+                )
+            )
+
+
+def period_sums(checklist_id: int, first_day: date, last_day: date) -> dict[int, StoreSums]:
+    """Each store's sums over the approved visits of the period (by store id)."""
+    sums: dict[int, StoreSums] = {}
+    months, edges = split_period(first_day, last_day)
+    if months is not None:
+        _add_months(sums, checklist_id, *months)
+    for first, last in edges:
+        _add_raw(sums, checklist_id, first, last)
+    return sums
+
+
+def _trend(checklist_id: int, last_day: date, stores: dict[int, StoreInfo]) -> list[TrendPoint]:
+    """The chain's and the competitors' score per month over the last 12 months."""
+    last_month = last_day.replace(day=1)
+    first_month = last_month
+    for _ in range(TREND_MONTHS - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    rows = db.session.execute(
+        select(
+            StoreMonthTotal.month,
+            StoreMonthTotal.store_id,
+            StoreMonthTotal.overall_sum,
+            StoreMonthTotal.overall_count,
+        ).where(
+            StoreMonthTotal.checklist_id == checklist_id,
+            StoreMonthTotal.month.between(first_month, last_month),
+            StoreMonthTotal.overall_count > 0,
+        )
+    ).all()
+    by_month: dict[date, tuple[list[float], list[float]]] = {}
+    for month, store_id, overall_sum, overall_count in rows:
+        store = stores.get(store_id)
+        if store is None:
+            continue
+        own, rivals = by_month.setdefault(month, ([], []))
+        (rivals if store.competitor else own).append(overall_sum / overall_count)
+    points = []
+    month = first_month
+    while month <= last_month:
+        own, rivals = by_month.get(month, ([], []))
+        points.append(TrendPoint(month, rules.mean(own), rules.mean(rivals)))
+        month = _month_end(month) + timedelta(days=1)
+    return points
+
+
+def checklist_structure(checklist: Checklist) -> tuple[list[SectionInfo], list[QuestionInfo]]:
+    """Sections and questions of all published versions, matched by code, newest wording first."""
+    sections: dict[str, SectionInfo] = {}
+    questions: dict[str, QuestionInfo] = {}
+    for version in reversed(checklist.published_versions):
+        for section in version.document["sections"]:
+            sections.setdefault(section["code"], SectionInfo(section["code"], section["title"]))
+            for question in section["questions"]:
+                if question["type"] not in ("yes_no", "scale", "choice"):
+                    continue
+                questions.setdefault(
+                    question["code"],
+                    QuestionInfo(
+                        question["code"],
+                        section["code"],
+                        question["text"],
+                        question.get("standard", ""),
+                        question["type"],
+                    ),
+                )
+    return list(sections.values()), list(questions.values())
+
+
+def _stores(region: str | None) -> dict[int, StoreInfo]:
+    statement = select(Store.id, Store.code, Store.name, Store.region, Store.competitor)
+    if region:
+        statement = statement.where(Store.region == region)
+    return {
+        row.id: StoreInfo(row.code, row.name, row.region, row.competitor)
+        for row in db.session.execute(statement)
+    }
+
+
+def build(query: ComparisonQuery) -> Comparison:
+    """The comparison of ``query``, every figure by spec/scoring.md."""
+    checklist = get_checklist(query.checklist)
+    sections, questions = checklist_structure(checklist)
+    stores = _stores(query.region)
+    current = period_sums(checklist.id, query.first_day, query.last_day)
+    previous = period_sums(checklist.id, *rules.previous_period(query.first_day, query.last_day))
+    active_codes = set(
+        db.session.execute(select(Store.code).where(Store.active.is_(True))).scalars()
+    )
+    shown = [
+        info
+        for store_id, info in stores.items()
+        if info.code in active_codes or store_id in current
+    ]
+    return rules.compare(
+        checklist=checklist.code,
+        title=checklist.title,
+        first_day=query.first_day,
+        last_day=query.last_day,
+        region=query.region,
+        competitors_included=query.competitors,
+        sections=sections,
+        questions=questions,
+        stores=shown,
+        current={stores[i].code: s for i, s in current.items() if i in stores},
+        previous={stores[i].code: s for i, s in previous.items() if i in stores},
+        trend=_trend(checklist.id, query.last_day, stores),
+    )
+

@@ -1,0 +1,214 @@
+"""Visit photos: only real images are kept, cleaned of location and camera data.
+
+The stored copy is re-encoded as JPEG without EXIF (so no GPS position or
+camera serial leaves the phone's owner), turned upright, and kept under the
+upload folder by content hash, with a thumbnail beside it. The capture time
+is read before stripping and kept as a field of the photo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from shopper.domain.i18n import N_
+from shopper.domain.workflow import EDITABLE_BY_SHOPPER
+from shopper.extensions import db
+from shopper.models import Photo, Role, User, Visit
+from shopper.services.checklists import parse_version
+from shopper.services.errors import Conflict, Invalid, NotFound, ServiceError
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+# 50 megapixels: more than any phone camera, far less than a decompression bomb.
+MAX_PIXELS = 50_000_000
+MAX_STORED_SIDE = 4096
+THUMBNAIL_SIDE = 320
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_OFFSET_TIME_ORIGINAL = 0x9011
+EXIF_IFD = 0x8769
+
+try:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    pass
+
+
+class TooLarge(ServiceError):
+    """A photo over the size limit."""
+
+    status = 413
+    code = "too_large"
+
+
+def _capture_time(image: Image.Image) -> datetime | None:
+    """DateTimeOriginal from EXIF, with its offset when the phone wrote one (else as UTC)."""
+    try:
+        exif = image.getexif().get_ifd(EXIF_IFD)
+    except Exception:  # noqa: BLE001 - broken EXIF is common and not the shopper's fault
+        return None
+    raw = exif.get(EXIF_DATETIME_ORIGINAL)
+    if not isinstance(raw, str):
+        return None
+    try:
+        taken = datetime.strptime(raw.strip(), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = exif.get(EXIF_OFFSET_TIME_ORIGINAL)
+    if isinstance(offset, str):
+        try:
+            return datetime.fromisoformat(taken.isoformat() + offset.strip()).astimezone(UTC)
+        except ValueError:
+            pass
+    return taken.replace(tzinfo=UTC)
+
+
+def _decode(data: bytes) -> tuple[Image.Image, datetime | None]:
+    """Open and fully decode the image, refusing anything that is not a safe real photo."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise Invalid(
+                    N_("Send a JPEG, PNG, WebP or HEIC photo."), fields={"file": "format"}
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
+            taken_at = _capture_time(image)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise Invalid(
+            N_("The image has too many pixels (at most %(count)d million)."),
+            {"count": MAX_PIXELS // 1_000_000},
+            fields={"file": "pixels"},
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise Invalid(
+            N_("The file is not a photo we can read (JPEG, PNG, WebP or HEIC)."),
+            fields={"file": "unreadable"},
+        ) from error
+    return image, taken_at
+
+
+def _jpeg(image: Image.Image, side: int) -> bytes:
+    image = image.copy()
+    image.thumbnail((side, side))
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    output = io.BytesIO()
+    # No exif= argument: the stored copy carries no metadata at all.
+    image.save(output, "JPEG", quality=85, optimize=True)
+    return output.getvalue()
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _store(data: bytes, name: str) -> None:
+    path = _folder() / name[:2] / name
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def add_photo(visit: Visit, user: User, question_code: str, upload: io.BufferedIOBase) -> Photo:
+    """Check, clean and keep a photo for one question of the shopper's own visit."""
+    if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
+        raise NotFound(N_("There is no visit %(id)s."), {"id": visit.id})
+    if visit.assignment.status not in EDITABLE_BY_SHOPPER:
+        raise Conflict(
+            N_("This report cannot be changed now: it is %(status)s."),
+            {"status": visit.assignment.status},
+        )
+    checklist = parse_version(visit.assignment.version)
+    try:
+        question = checklist.question(question_code)
+    except KeyError:
+        raise Invalid(
+            N_("No question %(code)s in this checklist."),
+            {"code": question_code},
+            fields={"question": "unknown"},
+        ) from None
+    if question.type != "photo" and question.photo == "none":
+        raise Invalid(
+            N_("Question %(code)s takes no photos."),
+            {"code": question_code},
+            fields={"question": "no_photos"},
+        )
+    data = upload.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise TooLarge(N_("A photo may be at most 15 MB."), fields={"file": "too_large"})
+    if not data:
+        raise Invalid(N_("The photo file is empty."), fields={"file": "empty"})
+    image, taken_at = _decode(data)
+    upright = ImageOps.exif_transpose(image)
+    stored = _jpeg(upright, MAX_STORED_SIDE)
+    digest = hashlib.sha256(stored).hexdigest()
+    _store(stored, f"{digest}.jpg")
+    _store(_jpeg(upright, THUMBNAIL_SIDE), f"{digest}.thumb.jpg")
+    photo = Photo(
+        visit=visit,
+        question_code=question_code,
+        sha256=digest,
+        content_type="image/jpeg",
+        width=0,
+        height=0,
+        size=len(stored),
+        taken_at=taken_at,
+    )
+    with Image.open(io.BytesIO(stored)) as check:
+        photo.width, photo.height = check.size
+    db.session.add(photo)
+    db.session.commit()
+    return photo
+
+
+def delete_photo(photo: Photo, user: User) -> None:
+    """Remove a photo from the shopper's own report while it can still change."""
+    visit = photo.visit
+    if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
+        raise NotFound(N_("There is no photo %(id)s."), {"id": photo.id})
+    if visit.assignment.status not in EDITABLE_BY_SHOPPER:
+        raise Conflict(
+            N_("This report cannot be changed now: it is %(status)s."),
+            {"status": visit.assignment.status},
+        )
+    db.session.delete(photo)
+    db.session.commit()
+
+
+def get_photo(photo_id: int, user: User) -> Photo:
+    """A photo, only for those who may see its visit (a shopper: their own)."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or (
+        user.role == Role.SHOPPER and photo.visit.assignment.shopper_id != user.id
+    ):
+        raise NotFound(N_("There is no photo %(id)s."), {"id": photo_id})
+    return photo
+
+
+def file_path(photo: Photo, thumbnail: bool = False) -> Path:
+    """Where the stored copy (or its thumbnail) lies."""
+    name = f"{photo.sha256}.thumb.jpg" if thumbnail else f"{photo.sha256}.jpg"
+    path = _folder() / name[:2] / name
+    if not path.exists():
+        raise NotFound(N_("There is no photo %(id)s."), {"id": photo.id})
+    return path

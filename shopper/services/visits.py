@@ -1,0 +1,357 @@
+"""Visits: the shopper saves drafts and submits; scores are computed once, on submission."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import func, select, update
+
+from shopper.domain.answers import normalise_value, validate_answers
+from shopper.domain.i18n import N_
+from shopper.domain.scoring import score_visit
+from shopper.domain.workflow import Action, Status, allowed, next_status
+from shopper.extensions import db
+from shopper.models import (
+    Assignment,
+    Photo,
+    Role,
+    User,
+    Visit,
+    VisitQuestionScore,
+    VisitSectionScore,
+    utcnow,
+)
+from shopper.services import audit
+from shopper.services.checklists import parse_version
+from shopper.services.errors import Conflict, Invalid, NotFound
+
+MAX_COMMENT = 2000
+_CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    """What a shopper's phone (or a script) sends for a visit."""
+
+    client_id: str | None = None
+    visited_on: date | None = None
+    time_in: time | None = None
+    time_out: time | None = None
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def parse_visit_input(body: object) -> VisitInput:
+    """Check the shape of a visit body; every problem is keyed by its field."""
+    if not isinstance(body, dict):
+        raise Invalid(N_("The visit must be a JSON object."))
+    errors: dict[str, str] = {}
+    client_id = body.get("client_id")
+    if client_id is not None and not (
+        isinstance(client_id, str) and _CLIENT_ID.fullmatch(client_id)
+    ):
+        errors["client_id"] = gettext("Use 1 to 64 letters, digits, - or _.")
+        client_id = None
+    visited_on = body.get("visited_on")
+    if visited_on is not None:
+        try:
+            visited_on = date.fromisoformat(visited_on) if isinstance(visited_on, str) else None
+        except ValueError:
+            visited_on = None
+        if visited_on is None:
+            errors["visited_on"] = gettext("Give the date as YYYY-MM-DD.")
+    times = {}
+    for name in ("time_in", "time_out"):
+        value = body.get(name)
+        times[name] = None
+        if value is None or value == "":
+            continue
+        match = _TIME.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            errors[name] = gettext("Give the time as HH:MM.")
+        else:
+            times[name] = time(int(match.group(1)), int(match.group(2)))
+    answers: dict[str, dict[str, Any]] = {}
+    raw_answers = body.get("answers", {})
+    if not isinstance(raw_answers, dict):
+        errors["answers"] = gettext("answers must be an object keyed by question code.")
+        raw_answers = {}
+    for code, answer in raw_answers.items():
+        key = f"answers.{code}"
+        if not isinstance(answer, dict) or set(answer) - {"value", "comment"}:
+            errors[key] = gettext('Each answer is an object with "value" and "comment".')
+            continue
+        comment = answer.get("comment", "")
+        if comment is None:
+            comment = ""
+        if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+            errors[key] = gettext(
+                "The comment must be text of at most %(count)d characters.", count=MAX_COMMENT
+            )
+            continue
+        answers[code] = {"value": answer.get("value"), "comment": comment}
+    if errors:
+        raise Invalid(N_("The visit has %(count)d problem(s)."), {"count": len(errors)}, errors)
+    return VisitInput(client_id, visited_on, times["time_in"], times["time_out"], answers)
+
+
+def _photo_counts(visit: Visit | None) -> dict[str, int]:
+    if visit is None or visit.id is None:
+        return {}
+    rows = db.session.execute(
+        select(Photo.question_code, func.count())
+        .where(Photo.visit_id == visit.id)
+        .group_by(Photo.question_code)
+    ).all()
+    return dict(rows)
+
+
+def _checked_answers(
+    assignment: Assignment, visit_input: VisitInput, visit: Visit | None, complete: bool
+) -> dict[str, dict[str, Any]]:
+    """Validate the answers against the assignment's checklist version; canonical values out."""
+    checklist = parse_version(assignment.version)
+    values = {code: answer["value"] for code, answer in visit_input.answers.items()}
+    problems = validate_answers(checklist, values, _photo_counts(visit), complete=complete)
+    errors = {key: gettext(problem.message, **problem.params) for key, problem in problems.items()}
+    if complete:
+        errors.update(_visit_fields_missing(visit_input))
+    if errors:
+        raise Invalid(
+            N_("The report has %(count)d problem(s) to fix."), {"count": len(errors)}, errors
+        )
+    answers = {}
+    for code, answer in visit_input.answers.items():
+        value = answer["value"]
+        if value is None and not answer["comment"]:
+            continue
+        question = checklist.question(code)
+        answers[code] = {
+            "value": normalise_value(question, value) if value is not None else None,
+            "comment": answer["comment"],
+        }
+    return answers
+
+
+def _visit_fields_missing(visit_input: VisitInput) -> dict[str, str]:
+    errors = {}
+    if visit_input.visited_on is None:
+        errors["visited_on"] = gettext("Give the date of the visit.")
+    elif visit_input.visited_on > date.today() + timedelta(days=1):
+        errors["visited_on"] = gettext("The visit date is in the future.")
+    if visit_input.time_in is None:
+        errors["time_in"] = gettext("Give the time you went in.")
+    if visit_input.time_out is None:
+        errors["time_out"] = gettext("Give the time you came out.")
+    if (
+        visit_input.time_in is not None
+        and visit_input.time_out is not None
+        and visit_input.time_out < visit_input.time_in
+    ):
+        errors["time_out"] = gettext("The time out is before the time in.")
+    return errors
+
+
+def _own_assignment(assignment: Assignment, user: User) -> None:
+    if user.role != Role.SHOPPER or assignment.shopper_id != user.id:
+        raise NotFound(N_("There is no assignment %(id)s."), {"id": assignment.id})
+
+
+def _conflict(assignment: Assignment) -> Conflict:
+    return Conflict(
+        N_("This report cannot be changed now: it is %(status)s."), {"status": assignment.status}
+    )
+
+
+def save_draft(assignment: Assignment, user: User, visit_input: VisitInput) -> Visit:
+    """Keep the shopper's work so far; incomplete answers are fine, wrong ones are not."""
+    _own_assignment(assignment, user)
+    if not allowed(assignment.status, Action.SAVE_DRAFT):
+        raise _conflict(assignment)
+    visit = assignment.visit
+    answers = _checked_answers(assignment, visit_input, visit, complete=False)
+    if visit is None:
+        visit = Visit(assignment=assignment, answers={})
+        db.session.add(visit)
+    visit.client_id = visit_input.client_id or visit.client_id
+    visit.visited_on = visit_input.visited_on
+    visit.time_in = visit_input.time_in
+    visit.time_out = visit_input.time_out
+    visit.answers = answers
+    visit.saved_at = utcnow()
+    assignment.status = next_status(assignment.status, Action.SAVE_DRAFT)
+    db.session.commit()
+    return visit
+
+
+def submit(assignment: Assignment, user: User, visit_input: VisitInput) -> tuple[Visit, bool]:
+    """Submit the report once: score it and store the scores. Returns (visit, newly submitted).
+
+    The same ``client_id`` sent again (a double tap, a retry after a timeout)
+    answers the visit already submitted and changes nothing.
+    """
+    _own_assignment(assignment, user)
+    visit = assignment.visit
+    if _already_submitted(assignment, visit, visit_input):
+        return visit, False
+    if not allowed(assignment.status, Action.SUBMIT):
+        raise _conflict(assignment)
+    answers = _checked_answers(assignment, visit_input, visit, complete=True)
+    # Claim the submission with a conditional update: of two requests racing
+    # (a double tap), exactly one moves the status; the other sees it moved.
+    previous = assignment.status
+    claimed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.status == previous)
+        .values(status=next_status(previous, Action.SUBMIT), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        db.session.refresh(assignment)
+        if _already_submitted(assignment, assignment.visit, visit_input):
+            return assignment.visit, False
+        raise _conflict(assignment)
+    if visit is None:
+        visit = Visit(assignment=assignment)
+        db.session.add(visit)
+    now = utcnow()
+    visit.client_id = visit_input.client_id
+    visit.visited_on = visit_input.visited_on
+    visit.time_in = visit_input.time_in
+    visit.time_out = visit_input.time_out
+    visit.answers = answers
+    visit.saved_at = now
+    visit.submitted_at = now
+    visit.submitted_late = now.date() > assignment.last_day
+    _store_scores(visit, assignment, answers)
+    db.session.flush()
+    db.session.refresh(assignment)
+    audit.record(assignment, user, "submitted", details={"resubmission": previous == "returned"})
+    db.session.commit()
+    return visit, True
+
+
+def _already_submitted(
+    assignment: Assignment, visit: Visit | None, visit_input: VisitInput
+) -> bool:
+    return (
+        visit is not None
+        and visit_input.client_id is not None
+        and visit.client_id == visit_input.client_id
+        and visit.submitted_at is not None
+        and assignment.status in (Status.SUBMITTED, Status.APPROVED)
+    )
+
+
+def _store_scores(visit: Visit, assignment: Assignment, answers: dict[str, dict[str, Any]]) -> None:
+    """Score with the engine and keep every figure; reports never recompute them."""
+    result = score_visit(
+        parse_version(assignment.version),
+        {code: answer["value"] for code, answer in answers.items()},
+    )
+    visit.overall = result.overall
+    visit.overall_before_critical = result.overall_before_critical
+    visit.earned = result.earned
+    visit.possible = result.possible
+    visit.critical_failure = result.critical_failure
+    # A resubmission replaces the rows: the old ones must be gone before the new
+    # ones arrive, or the (visit, code) unique constraints would clash.
+    visit.section_scores.clear()
+    visit.question_scores.clear()
+    db.session.flush()
+    visit.section_scores = [
+        VisitSectionScore(section_code=s.code, earned=s.earned, possible=s.possible, score=s.score)
+        for s in result.sections.values()
+    ]
+    visit.question_scores = [
+        VisitQuestionScore(
+            section_code=q.section,
+            question_code=q.code,
+            earned=q.earned,
+            possible=q.possible,
+            counted=q.counted,
+            critical_failed=q.critical_failed,
+        )
+        for q in result.questions.values()
+    ]
+
+
+def get_visit(visit_id: int, user: User) -> Visit:
+    """A visit this person may see: coordinators and owners all, a shopper only their own."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or (user.role == Role.SHOPPER and visit.assignment.shopper_id != user.id):
+        raise NotFound(N_("There is no visit %(id)s."), {"id": visit_id})
+    return visit
+
+
+def days_late(visit: Visit) -> int:
+    """How many days after the window's last day the report was submitted (0 if in time)."""
+    if visit.submitted_at is None:
+        return 0
+    return max(0, (visit.submitted_at.date() - visit.assignment.last_day).days)
+
+
+def submitted_datetime(visit: Visit) -> datetime | None:
+    """When the report was (last) submitted."""
+    return visit.submitted_at
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One question of a report with its answer, photos and result, for display."""
+
+    question: Any
+    value: object
+    comment: str
+    photos: list[Photo]
+    earned: float | None
+    possible: float
+    counted: bool
+    critical_failed: bool
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """One section of a report with its score and answers."""
+
+    code: str
+    title: str
+    score: float | None
+    answers: list[AnswerView]
+
+
+def report_view(visit: Visit) -> list[SectionView]:
+    """The report as its checklist version orders it, with the stored scores beside answers."""
+    checklist = parse_version(visit.assignment.version)
+    section_scores = {s.section_code: s.score for s in visit.section_scores}
+    question_scores = {q.question_code: q for q in visit.question_scores}
+    photos_by_question: dict[str, list[Photo]] = {}
+    for photo in visit.photos:
+        photos_by_question.setdefault(photo.question_code, []).append(photo)
+    sections = []
+    for section in checklist.sections:
+        answers = []
+        for question in section.questions:
+            answer = visit.answers.get(question.code, {})
+            scored = question_scores.get(question.code)
+            answers.append(
+                AnswerView(
+                    question=question,
+                    value=answer.get("value"),
+                    comment=answer.get("comment", ""),
+                    photos=photos_by_question.get(question.code, []),
+                    earned=scored.earned if scored else None,
+                    possible=scored.possible if scored else 0.0,
+                    counted=scored.counted if scored else False,
+                    critical_failed=scored.critical_failed if scored else False,
+                )
+            )
+        sections.append(
+            SectionView(section.code, section.title, section_scores.get(section.code), answers)
+        )
+    return sections

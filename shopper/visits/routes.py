@@ -1,0 +1,100 @@
+"""Visit pages: the coordinator's review queue and review page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shopper.access import roles
+from shopper.models import Role
+from shopper.services import audit, reviews, visits
+from shopper.services.errors import ServiceError
+from shopper.visits import bp
+from shopper.visits.forms import BulkApproveForm, ReviewForm
+
+
+@bp.get("/review")
+@roles(Role.COORDINATOR)
+def review_queue() -> str:
+    """Submitted reports waiting for review, oldest first."""
+    return render_template(
+        "review/queue.html",
+        queue=reviews.queue(),
+        form=BulkApproveForm(),
+        days_late=visits.days_late,
+    )
+
+
+@bp.post("/review/approve")
+@roles(Role.COORDINATOR)
+def approve_many() -> object:
+    """Approve the ticked reports, all or none."""
+    form = BulkApproveForm()
+    if form.validate_on_submit():
+        ids = [int(value) for value in request.form.getlist("visit") if value.isdigit()]
+        try:
+            count = reviews.approve_many(ids, current_user)
+        except ServiceError as error:
+            flash(error.translated(), "error")
+        else:
+            flash(_("%(count)d report(s) approved.", count=count), "success")
+    return redirect(url_for("visits.review_queue"))
+
+
+def _review_page(visit_id: int, form: ReviewForm, status: int = 200) -> tuple[str, int]:
+    visit = visits.get_visit(visit_id, current_user)
+    return (
+        render_template(
+            "review/visit.html",
+            visit=visit,
+            assignment=visit.assignment,
+            sections=visits.report_view(visit),
+            events=audit.trail(visit.assignment),
+            days_late=visits.days_late(visit),
+            form=form,
+        ),
+        status,
+    )
+
+
+@bp.get("/review/<int:visit_id>")
+@roles(Role.COORDINATOR, Role.OWNER)
+def review(visit_id: int) -> object:
+    """The whole report: answers, comments, photos, scores, times, lateness, history."""
+    return _review_page(visit_id, ReviewForm())
+
+
+@bp.post("/review/<int:visit_id>")
+@roles(Role.COORDINATOR)
+def decide(visit_id: int) -> object:
+    """Approve, return with a note, or withdraw an approval."""
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _review_page(visit_id, form, 400)
+    visit = visits.get_visit(visit_id, current_user)
+    decision = request.form.get("decision")
+    try:
+        if decision == "approve":
+            reviews.approve(visit, current_user, form.note.data or "")
+            flash(_("Approved. It counts in comparisons from now on."), "success")
+        elif decision == "return":
+            reviews.return_to_shopper(visit, current_user, form.note.data or "")
+            flash(
+                _("Returned to %(name)s with your note.", name=visit.assignment.shopper.name),
+                "success",
+            )
+        elif decision == "withdraw":
+            reviews.withdraw_approval(visit, current_user, form.note.data or "")
+            flash(_("The approval is withdrawn; the report waits for review again."), "success")
+        else:
+            flash(_("Choose approve or return."), "error")
+    except ServiceError as error:
+        if error.fields.get("note"):
+            form.note.errors = [error.translated()]
+            return _review_page(visit_id, form, 422)
+        flash(error.translated(), "error")
+        return redirect(url_for("visits.review", visit_id=visit_id))
+    if decision in ("approve", "return"):
+        return redirect(url_for("visits.review_queue"))
+    return redirect(url_for("visits.review", visit_id=visit_id))
