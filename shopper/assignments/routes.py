@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -78,6 +80,9 @@ def _assign_form() -> AssignForm:
 def new() -> object:
     """Assign one checklist to many stores: plan (shopper per store), then create."""
     form = _assign_form()
+    if not form.is_submitted():
+        form.first_day.data = date.today()
+        form.last_day.data = date.today() + timedelta(days=14)
     plan: list[tuple[str, str]] = []
     if form.validate_on_submit():
         stores = list(
