@@ -44,6 +44,7 @@ lint: $(VENV)/.installed-test
 
 ## messages: extract every translatable string into shopper/translations/messages.pot
 messages: $(VENV)/.installed
+	mkdir -p shopper/translations
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o shopper/translations/messages.pot .
 
 clean:
