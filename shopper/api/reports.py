@@ -42,6 +42,14 @@ def comparison_xlsx() -> object:
     return downloads.xlsx_response(built, query)
 
 
+@bp.get("/comparison.pdf")
+@roles(Role.COORDINATOR, Role.OWNER)
+def comparison_pdf() -> object:
+    """The comparison as a PDF for owners."""
+    query, built = _comparison()
+    return downloads.pdf_response(built, query)
+
+
 QUERY = [
     {"name": "checklist", "in": "query", "required": True, "schema": {"type": "string"}},
     {
@@ -119,6 +127,7 @@ describe(
             }
         },
         "/comparison.csv": _file("text/csv", "The comparison as CSV", "getComparisonCsv"),
+        "/comparison.pdf": _file("application/pdf", "The comparison as PDF", "getComparisonPdf"),
         "/comparison.xlsx": _file(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "The comparison as XLSX",

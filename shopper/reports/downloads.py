@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import Response
 from flask_babel import gettext as _
@@ -72,3 +73,40 @@ def period_presets(today: date) -> dict[str, tuple[date, date]]:
         "last_quarter": (last_quarter_start, last_quarter_end),
         "year_to_date": (today.replace(month=1, day=1), today),
     }
+
+
+def _translated(defaults: dict[str, str]) -> dict[str, str]:
+    """The PDF's labels in the reader's language (msgids marked in shopper/pdf)."""
+    from flask_babel import gettext
+
+    return {key: gettext(value) for key, value in defaults.items()}
+
+
+def describe_filters(comparison: Comparison) -> str:
+    """The filters in one line, for the PDF's footer."""
+    parts = [
+        comparison.title,
+        f"{comparison.first_day.isoformat()} – {comparison.last_day.isoformat()}",
+        comparison.region or _("Whole chain"),
+        _("competitors included") if comparison.competitors_included else _("competitors left out"),
+    ]
+    return " · ".join(parts)
+
+
+def pdf_response(comparison: Comparison, query: ComparisonQuery) -> Response:
+    """The comparison PDF for owners."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from shopper.models import utcnow
+    from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
+
+    body = build_comparison_pdf(
+        comparison,
+        labels=_translated(DEFAULT_LABELS),
+        generated_at=utcnow(),
+        filters=describe_filters(comparison),
+        locale=str(get_locale()),
+        font_cache=Path(current_app.instance_path) / "fonts",
+    )
+    return _attachment(body, "application/pdf", filename(query, "pdf"))

@@ -99,6 +99,14 @@ def comparison_xlsx() -> object:
     return downloads.xlsx_response(comparisons.build(query), query)
 
 
+@bp.get("/comparison.pdf")
+@roles(Role.OWNER, Role.COORDINATOR)
+def comparison_pdf() -> object:
+    """The comparison as a PDF for owners."""
+    query = comparisons.parse_query(_query_args())
+    return downloads.pdf_response(comparisons.build(query), query)
+
+
 @bp.get("/stores/<code>")
 @roles(Role.OWNER, Role.COORDINATOR)
 def store(code: str) -> object:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from shopper.access import roles
-from shopper.models import Role
-from shopper.services import audit, reviews, visits
+from shopper.models import Role, utcnow
+from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
+from shopper.pdf.visit import VisitScores, build_visit_pdf
+from shopper.services import audit, photos, reviews, visits
 from shopper.services.errors import ServiceError
 from shopper.visits import bp
 from shopper.visits.forms import BulkApproveForm, ReviewForm
@@ -98,3 +103,39 @@ def decide(visit_id: int) -> object:
     if decision in ("approve", "return"):
         return redirect(url_for("visits.review_queue"))
     return redirect(url_for("visits.review", visit_id=visit_id))
+
+
+@bp.get("/review/<int:visit_id>/report.pdf")
+@roles(Role.COORDINATOR, Role.OWNER)
+def visit_pdf(visit_id: int) -> Response:
+    """One visit's report as a PDF, for the store manager's training conversation."""
+    visit = visits.get_visit(visit_id, current_user)
+    assignment = visit.assignment
+    body = build_visit_pdf(
+        title=assignment.version.document.get("title", assignment.checklist.title),
+        store=f"{assignment.store.code} · {assignment.store.name}",
+        shopper=assignment.shopper.name,
+        visited=" ".join(
+            part
+            for part in (
+                visit.visited_on.isoformat() if visit.visited_on else "",
+                visit.time_in.strftime("%H:%M") if visit.time_in else "",
+                "–",
+                visit.time_out.strftime("%H:%M") if visit.time_out else "",
+            )
+            if part
+        ),
+        scores=VisitScores.of(visit),
+        sections=visits.report_view(visit),
+        photo_path=lambda photo: photos.file_path(photo, thumbnail=True),
+        labels={key: _(value) for key, value in VISIT_LABELS.items()},
+        generated_at=utcnow(),
+        locale=str(get_locale()),
+        font_cache=Path(current_app.instance_path) / "fonts",
+    )
+    name = f"visit-{visit.id}-{assignment.store.code}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -320,3 +320,38 @@ def test_a_bad_period_on_the_page_says_what_is_wrong(client, history, auth):
     page = client.get("/reports/comparison?checklist=worked&first_day=2026-11-01&last_day=2026-10-01")
     assert page.status_code == 422
     assert "The last day is before the first day." in page.get_data(as_text=True)
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_comparison_pdf_is_served_with_the_ranking_in_order(client, history, auth):
+    query = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    response = client.get(f"/api/v1/comparison.pdf?{query}", headers=history["owner"])
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    pages = _pdf_text(response.data)
+    text = "\n".join(pages)
+    assert text.index("Store C") < text.index("Store E") < text.index("Store A")
+    assert all("Worked example" in page for page in pages)  # the filters in every footer
+    auth.sign_in("o@test.example")
+    page = client.get(f"/reports/comparison.pdf?{query}")
+    assert page.status_code == 200 and page.data[:5] == b"%PDF-"
+    assert "Download PDF" in client.get(f"/reports/comparison?{query}").get_data(as_text=True)
+
+
+def test_one_visits_report_downloads_as_a_pdf(client, history, auth):
+    auth.sign_in("o@test.example")
+    visit_id = history["ids"][2]  # store A's critical failure
+    response = client.get(f"/review/{visit_id}/report.pdf")
+    assert response.status_code == 200
+    text = "\n".join(_pdf_text(response.data))
+    assert "Store A" in text
+    assert "Critical failure" in text
+    assert "Q5 (new in v2)" in text
+    auth.sign_out()
+    auth.sign_in("s@test.example")
+    assert client.get(f"/review/{visit_id}/report.pdf").status_code == 403
