@@ -89,7 +89,8 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         if not user_id.isdigit() or not version.isdigit():
             return None
         user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
-        if user is None or user.auth_version != int(version):
+        # A deactivated person's open sessions end on their next request.
+        if user is None or not user.active or user.auth_version != int(version):
             return None
         return user
 

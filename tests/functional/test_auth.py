@@ -216,3 +216,12 @@ def test_sign_in_is_rate_limited(app, client) -> None:
         )
     assert [r.status_code for r in responses] == [200] * 10 + [429, 429]
     assert "Too many attempts" in responses[-1].get_data(as_text=True)
+
+
+def test_deactivating_a_person_ends_their_open_session(app, client, auth) -> None:
+    auth.sign_in_as("shopper")
+    assert client.get("/shopper").status_code == 200
+    with app.app_context():
+        accounts.get_user("shopper@test.example").active = False
+        db.session.commit()
+    assert client.get("/shopper").status_code == 302
