@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         checklists,
         cli,
         errors,
+        field,
         i18n,
         main,
         navigation,
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(people.bp)
     app.register_blueprint(assignments.bp)
     app.register_blueprint(visits.bp)
+    app.register_blueprint(field.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)

@@ -250,7 +250,13 @@ def upload_photo(visit_id: int) -> object:
             N_("Send the fields question (a question code) and file (the photo)."),
             fields={"question": "required"} if not question else {"file": "required"},
         )
-    photo = photos.add_photo(visit, current_user, question, upload.stream)
+    photo = photos.add_photo(
+        visit,
+        current_user,
+        question,
+        upload.stream,
+        taken_at=photos.parse_taken_at(request.form.get("taken_at")),
+    )
     return jsonify(photo_json(photo)), 201
 
 
@@ -570,6 +576,7 @@ describe(
                                 "properties": {
                                     "question": {"type": "string"},
                                     "file": {"type": "string", "format": "binary"},
+                                    "taken_at": {"type": "string", "format": "date-time"},
                                 },
                             }
                         }

@@ -8,6 +8,8 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from shopper.access import roles, signed_in
+from shopper.field.client import client_config
+from shopper.field.my_visits import my_visits
 from shopper.main import bp
 from shopper.models import Role
 from shopper.services import assignments, reviews
@@ -48,5 +50,7 @@ def coordinator_home() -> str:
 @bp.get("/shopper")
 @roles(Role.SHOPPER)
 def shopper_home() -> str:
-    """The shopper's home: their visits."""
-    return render_template("main/shopper_home.html")
+    """The shopper's home: their visits, returned ones on top, then the soonest due."""
+    return render_template(
+        "main/shopper_home.html", visits=my_visits(current_user), config=client_config()
+    )

@@ -129,8 +129,29 @@ def _store(data: bytes, name: str) -> None:
     os.replace(partial, path)
 
 
-def add_photo(visit: Visit, user: User, question_code: str, upload: io.BufferedIOBase) -> Photo:
-    """Check, clean and keep a photo for one question of the shopper's own visit."""
+def parse_taken_at(value: str | None) -> datetime | None:
+    """The phone's capture time (ISO 8601 with offset), or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        taken = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return taken.astimezone(UTC) if taken.tzinfo is not None else None
+
+
+def add_photo(
+    visit: Visit,
+    user: User,
+    question_code: str,
+    upload: io.BufferedIOBase,
+    taken_at: datetime | None = None,
+) -> Photo:
+    """Check, clean and keep a photo for one question of the shopper's own visit.
+
+    The capture time comes from the photo's EXIF, else from ``taken_at`` (the
+    phone shrinks photos before upload, which drops EXIF).
+    """
     if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
         raise NotFound(N_("There is no visit %(id)s."), {"id": visit.id})
     if visit.assignment.status not in EDITABLE_BY_SHOPPER:
@@ -158,7 +179,7 @@ def add_photo(visit: Visit, user: User, question_code: str, upload: io.BufferedI
         raise TooLarge(N_("A photo may be at most 15 MB."), fields={"file": "too_large"})
     if not data:
         raise Invalid(N_("The photo file is empty."), fields={"file": "empty"})
-    image, taken_at = _decode(data)
+    image, exif_time = _decode(data)
     upright = ImageOps.exif_transpose(image)
     stored = _jpeg(upright, MAX_STORED_SIDE)
     digest = hashlib.sha256(stored).hexdigest()
@@ -172,7 +193,7 @@ def add_photo(visit: Visit, user: User, question_code: str, upload: io.BufferedI
         width=0,
         height=0,
         size=len(stored),
-        taken_at=taken_at,
+        taken_at=exif_time or taken_at,
     )
     with Image.open(io.BytesIO(stored)) as check:
         photo.width, photo.height = check.size

@@ -494,3 +494,24 @@ def test_a_required_photo_missing_blocks_submit_until_uploaded(app, client, worl
     assert client.post(url, json=body, headers=world["ayse"]).json["status"] == "submitted"
     late_photo = _upload(client, world, visit_id, jpeg())
     assert late_photo.status_code == 409
+
+
+def test_a_shrunk_photo_keeps_the_capture_time_the_phone_sends(app, client, world) -> None:
+    _, visit_id = _photo_world(app, client, world)
+    boundary, body = encode_multipart(
+        MultiDict(
+            {
+                "question": "receipt",
+                "taken_at": "2026-11-21T09:15:00.000Z",
+                "file": FileStorage(io.BytesIO(jpeg()), "photo.jpg"),
+            }
+        )
+    )
+    response = client.post(
+        f"/api/v1/visits/{visit_id}/photos",
+        data=body,
+        content_type=f'multipart/form-data; boundary="{boundary}"',
+        headers=world["ayse"],
+    )
+    assert response.status_code == 201
+    assert response.json["taken_at"] == "2026-11-21T09:15:00+00:00"

@@ -1,0 +1,19 @@
+"""What the phone pages' scripts are told: who is signed in and where the API and pages are."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user
+
+
+def client_config() -> dict[str, object]:
+    """Addresses and the signed-in person's id, embedded as JSON in every phone page."""
+    return {
+        "user": current_user.id,
+        "api": url_for("api.list_assignments").rsplit("/", 1)[0],
+        "session": url_for("field.session_token"),
+        "home": url_for("main.shopper_home"),
+        "visit_page": url_for("field.visit", assignment_id=0)[:-1],
+        "sign_in": url_for("auth.sign_in"),
+        "worker": url_for("field.service_worker"),
+    }
