@@ -1,0 +1,60 @@
+"""An owner reads the comparison on a laptop and on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from playwright.sync_api import expect
+
+from tests.browser.test_field_visit import live_server  # noqa: F401  (the server fixture)
+from tests.functional.test_comparison import history  # noqa: F401  (visits made and reviewed)
+from tests.support.web import PASSWORD
+
+QUERY = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+
+
+def _owner_page(context, base: str):
+    page = context.new_page()
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email").fill("o@test.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/reports/comparison?{QUERY}")
+    return page
+
+
+def test_owner_reads_the_comparison_on_a_laptop(
+    app: Flask, history, live_server: str, laptop, artifacts: Path  # noqa: F811
+) -> None:
+    page = _owner_page(laptop, live_server)
+    rows = page.locator("#ranking tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first).to_contain_text("Store C")
+    expect(page.locator(".headline")).to_contain_text("42.7 %")
+    # Sorting by store name puts A first; filtering keeps only matches.
+    page.locator("#ranking th").nth(1).get_by_role("button").click()
+    expect(rows.first).to_contain_text("Store A")
+    page.get_by_label("Filter stores").fill("store e")
+    expect(page.locator("#ranking tbody tr:visible")).to_have_count(1)
+    page.get_by_label("Filter stores").fill("")
+    expect(page.locator(".heatmap tbody tr")).to_have_count(4)
+    expect(page.locator("svg.trend polyline.line-chain")).to_have_count(1)
+    page.screenshot(path=str(artifacts / "comparison-laptop.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == "comparison-worked-2026-10-01-2026-10-31.pdf"
+
+
+def test_owner_reads_the_comparison_on_a_phone(
+    app: Flask, history, live_server: str, phone, artifacts: Path  # noqa: F811
+) -> None:
+    page = _owner_page(phone, live_server)
+    expect(page.locator("#ranking tbody tr")).to_have_count(4)
+    # Rank, store, score, change and critical failures fit the screen without side-scrolling.
+    score_cell = page.locator("#ranking tbody tr").first.locator("td").nth(4)
+    box = score_cell.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "comparison-phone.png"), full_page=True)
