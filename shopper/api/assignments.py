@@ -241,7 +241,11 @@ def get_visit(visit_id: int) -> object:
 @bp.post("/visits/<int:visit_id>/photos")
 @roles(Role.SHOPPER)
 def upload_photo(visit_id: int) -> object:
-    """Attach one photo to a question of the shopper's own visit (multipart: question, file)."""
+    """Attach one photo to a question of the shopper's own visit (multipart: question, file).
+
+    Sending the same photo for the same question again answers as the first
+    time, with the photo already kept: a retry never makes a second copy.
+    """
     visit = visits.get_visit(visit_id, current_user)
     question = request.form.get("question", "")
     upload = request.files.get("file")

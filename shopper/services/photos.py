@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER
@@ -183,6 +184,17 @@ def add_photo(
     upright = ImageOps.exif_transpose(image)
     stored = _jpeg(upright, MAX_STORED_SIDE)
     digest = hashlib.sha256(stored).hexdigest()
+    # A phone that lost the answer to its upload sends the same photo again:
+    # that is the photo already kept, not a second one.
+    kept = db.session.execute(
+        select(Photo).where(
+            Photo.visit_id == visit.id,
+            Photo.question_code == question_code,
+            Photo.sha256 == digest,
+        )
+    ).scalar_one_or_none()
+    if kept is not None:
+        return kept
     _store(stored, f"{digest}.jpg")
     _store(_jpeg(upright, THUMBNAIL_SIDE), f"{digest}.thumb.jpg")
     photo = Photo(

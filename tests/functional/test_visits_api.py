@@ -465,6 +465,18 @@ def test_photo_is_kept_without_location_or_camera_data_but_with_its_time(
         assert len(photo.sha256) == 64
 
 
+def test_a_photo_sent_again_is_kept_once(app, client, world) -> None:
+    _, visit_id = _photo_world(app, client, world)
+    first = _upload(client, world, visit_id, jpeg(800, 600))
+    again = _upload(client, world, visit_id, jpeg(800, 600))  # the phone never saw the answer
+    other = _upload(client, world, visit_id, jpeg(600, 800))
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 201)
+    assert again.json == first.json
+    assert other.json["id"] != first.json["id"]
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(Photo.id))).scalar_one() == 2
+
+
 def test_photos_that_are_not_images_too_large_or_bombs_are_refused(app, client, world) -> None:
     _, visit_id = _photo_world(app, client, world)
     not_image = _upload(client, world, visit_id, b"%PDF-1.4 not a photo")
