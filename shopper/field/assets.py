@@ -18,7 +18,7 @@ PRECACHED = (
     "js/field/home.js",
 )
 # Shared with the rest of the app and linked without a version: kept, revalidated in the background.
-SHARED = ("css/app.css",)
+SHARED = ("css/app.css", "js/nav.js")
 
 
 def _path(filename: str) -> Path:

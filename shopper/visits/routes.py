@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,7 +43,9 @@ def approve_many() -> object:
         except ServiceError as error:
             flash(error.translated(), "error")
         else:
-            flash(_("%(count)d report(s) approved.", count=count), "success")
+            flash(
+                ngettext("%(num)d report approved.", "%(num)d reports approved.", count), "success"
+            )
     return redirect(url_for("visits.review_queue"))
 
 

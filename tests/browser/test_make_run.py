@@ -92,8 +92,12 @@ def test_make_run_serves_and_lets_each_demo_person_in(make_run, phone, artifacts
         if role == "owner":
             # A newcomer sees a full comparison at once: eight demo stores ranked.
             assert page.locator("#ranking tbody tr").count() == 8
-        # One-handed on a phone: nothing wider than the screen.
+        # One-handed on a phone: nothing wider than the screen, and the menu is
+        # one line that scrolls sideways with the current page in sight.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.locator(".topbar").bounding_box()["height"] < 120
+        current = page.locator(".nav [aria-current=page]").bounding_box()
+        assert current is not None and 0 <= current["x"] <= 390 - current["width"]
         page.screenshot(path=str(artifacts / f"make-run-{backend}-{email.split('@')[0]}.png"))
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(base + "/sign-in")

@@ -28,7 +28,10 @@ def chain(app, auth):
 
 
 def _window() -> dict[str, str]:
-    return {"first_day": date.today().isoformat(), "last_day": (date.today() + timedelta(days=7)).isoformat()}
+    return {
+        "first_day": date.today().isoformat(),
+        "last_day": (date.today() + timedelta(days=7)).isoformat(),
+    }
 
 
 def _assign_region(client, shoppers, step, plan=None):
@@ -49,7 +52,11 @@ def _assign_region(client, shoppers, step, plan=None):
 def test_coordinator_assigns_a_whole_region_spreading_the_shoppers(chain, client) -> None:
     shoppers = ["ayse@test.example", "erik@test.example"]
     planned = _assign_region(client, shoppers, "plan").get_data(as_text=True)
-    plan = dict(re.findall(r'name="(plan-[A-Z0-9-]+)">.*?<option value="([^"]+)"[^>]*selected', planned, re.S))
+    plan = dict(
+        re.findall(
+            r'name="(plan-[A-Z0-9-]+)">.*?<option value="([^"]+)"[^>]*selected', planned, re.S
+        )
+    )
     assert sorted(plan) == ["plan-ANK-01", "plan-IST-01", "plan-IST-02"]
     assert sorted(plan.values()) == ["ayse@test.example", "ayse@test.example", "erik@test.example"]
     plan["plan-IST-02"] = "somchai@test.example"  # the coordinator changes one store's shopper
@@ -64,7 +71,11 @@ def test_coordinator_assigns_a_whole_region_spreading_the_shoppers(chain, client
 
     # The next round: nobody gets the store they were just given.
     replanned = _assign_region(client, shoppers, "plan").get_data(as_text=True)
-    second = dict(re.findall(r'name="plan-([A-Z0-9-]+)">.*?<option value="([^"]+)"[^>]*selected', replanned, re.S))
+    second = dict(
+        re.findall(
+            r'name="plan-([A-Z0-9-]+)">.*?<option value="([^"]+)"[^>]*selected', replanned, re.S
+        )
+    )
     for store, shopper in second.items():
         assert shopper != rows[store] or rows[store] not in shoppers
 
@@ -91,7 +102,10 @@ def _import(client, content: str):
     page = client.get("/assignments/import")
     return client.post(
         "/assignments/import",
-        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(content.encode("utf-8-sig")), "a.csv")},
+        data={
+            "csrf_token": csrf_token(page),
+            "file": (io.BytesIO(content.encode("utf-8-sig")), "a.csv"),
+        },
         content_type="multipart/form-data",
     )
 
@@ -99,12 +113,19 @@ def _import(client, content: str):
 def test_assignments_csv_imports_once_and_reimport_changes_nothing(chain, client) -> None:
     first = _import(client, CSV_OK)
     assert first.status_code == 302
-    assert "2 assignments created, 0 were there already." in client.get("/assignments").get_data(as_text=True)
+    assert "2 assignments created, 0 were there already." in client.get("/assignments").get_data(
+        as_text=True
+    )
     _import(client, CSV_OK)
-    assert "0 assignments created, 2 were there already." in client.get("/assignments").get_data(as_text=True)
+    assert "0 assignments created, 2 were there already." in client.get("/assignments").get_data(
+        as_text=True
+    )
     exported = client.get("/assignments/export.csv").get_data(as_text=True).splitlines()
     assert exported[0] == "store,checklist,shopper,first_day,last_day,briefing,status"
-    assert "IST-01,worked,ayse@test.example,2026-12-01,2026-12-10,Ask for a refund,assigned" in exported
+    assert (
+        "IST-01,worked,ayse@test.example,2026-12-01,2026-12-10,Ask for a refund,assigned"
+        in exported
+    )
 
 
 def test_a_bad_assignments_file_lists_every_problem_and_imports_nothing(chain, client) -> None:
@@ -146,7 +167,9 @@ def _submitted(chain, client_api, auth, values, store="IST-01"):
     assignment = assign(chain, "ayse@test.example", store=store)
     headers = auth.api_token("ayse@test.example")
     visit = client_api.post(
-        f"/api/v1/assignments/{assignment}/visit/submit", json=visit_body(values, f"c{assignment}"), headers=headers
+        f"/api/v1/assignments/{assignment}/visit/submit",
+        json=visit_body(values, f"c{assignment}"),
+        headers=headers,
     ).json
     return assignment, visit["id"]
 
@@ -160,7 +183,10 @@ def test_review_page_shows_the_whole_report_and_returns_with_a_note(chain, clien
     assert "87.5 %" not in html and "50.0 %" in html  # welcome section
     assert "5 on 1–5" in html
     assert "10:05–10:25" in html
-    no_note = client.post(f"/review/{visit_id}", data={"csrf_token": csrf_token(page), "decision": "return", "note": ""})
+    no_note = client.post(
+        f"/review/{visit_id}",
+        data={"csrf_token": csrf_token(page), "decision": "return", "note": ""},
+    )
     assert no_note.status_code == 422
     assert "Write a note telling the shopper what to fix." in no_note.get_data(as_text=True)
     returned = client.post(
@@ -179,16 +205,27 @@ def test_queue_is_oldest_first_and_approves_many_at_once(chain, client, auth) ->
     queue = client.get("/review").get_data(as_text=True)
     assert queue.index(f'value="{first}"') < queue.index(f'value="{second}"')
     assert "78.0 %" in queue
-    client.post("/review/approve", data={"csrf_token": csrf_token(client.get("/review")), "visit": [str(first), str(second)]})
-    assert "No reports are waiting for review." in client.get("/review").get_data(as_text=True)
+    client.post(
+        "/review/approve",
+        data={"csrf_token": csrf_token(client.get("/review")), "visit": [str(first), str(second)]},
+    )
+    after = client.get("/review").get_data(as_text=True)
+    assert "2 reports approved." in after
+    assert "No reports are waiting for review." in after
 
 
 def test_coordinator_home_shows_what_needs_attention(chain, client, auth) -> None:
-    assign(chain, "erik@test.example", store="STO-01", first_day=date.today() - timedelta(days=9), last_day=date.today() - timedelta(days=1))
+    assign(
+        chain,
+        "erik@test.example",
+        store="STO-01",
+        first_day=date.today() - timedelta(days=9),
+        last_day=date.today() - timedelta(days=1),
+    )
     _submitted(chain, chain.test_client(), auth, VISIT_A)
     html = client.get("/coordinator").get_data(as_text=True)
-    assert "1 report(s) waiting for review" in html
-    assert "1 overdue visit(s)" in html and "Store STO-01" in html
+    assert "1 report waiting for review" in html
+    assert "1 overdue visit" in html and "Store STO-01" in html
 
 
 def test_shoppers_and_owners_cannot_reach_assignment_or_review_pages(chain, client, auth) -> None:
@@ -201,6 +238,16 @@ def test_shoppers_and_owners_cannot_reach_assignment_or_review_pages(chain, clie
         for path in ("/assignments", "/assignments/new", f"/assignments/{assignment}", "/review"):
             assert client.get(path).status_code == 403, (role, path)
         page = client.get("/account")
-        assert client.post(f"/review/{visit_id}", data={"csrf_token": csrf_token(page), "decision": "approve"}).status_code == 403
-        assert client.post(f"/assignments/{assignment}/cancel", data={"csrf_token": csrf_token(page)}).status_code == 403
+        assert (
+            client.post(
+                f"/review/{visit_id}", data={"csrf_token": csrf_token(page), "decision": "approve"}
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                f"/assignments/{assignment}/cancel", data={"csrf_token": csrf_token(page)}
+            ).status_code
+            == 403
+        )
         auth.sign_out()
