@@ -64,9 +64,11 @@ def import_file() -> object:
                 raise ValueError(_("The file is larger than 2 MB."))
             document = json.loads(raw.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as error:
-            message = str(error) if isinstance(error, ValueError) and not isinstance(
-                error, json.JSONDecodeError
-            ) else _("The file is not valid JSON: %(error)s", error=str(error))
+            message = (
+                str(error)
+                if isinstance(error, ValueError) and not isinstance(error, json.JSONDecodeError)
+                else _("The file is not valid JSON: %(error)s", error=str(error))
+            )
             form.file.errors = [message]
         else:
             try:

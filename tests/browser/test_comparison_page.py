@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.browser.test_field_visit import live_server  # noqa: F401  (the server fixture)
-from tests.functional.test_comparison import history  # noqa: F401  (visits made and reviewed)
+from tests.support.comparison import make_history
 from tests.support.web import PASSWORD
 
 QUERY = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+
+
+@pytest.fixture
+def history(app, client, auth):
+    """The visits of tests.support.comparison, made through the API and reviewed."""
+    return make_history(app, client, auth)
 
 
 def _owner_page(context, base: str):
@@ -26,7 +32,11 @@ def _owner_page(context, base: str):
 
 
 def test_owner_reads_the_comparison_on_a_laptop(
-    app: Flask, history, live_server: str, laptop, artifacts: Path  # noqa: F811
+    app: Flask,
+    history,
+    live_server: str,
+    laptop,
+    artifacts: Path,
 ) -> None:
     page = _owner_page(laptop, live_server)
     rows = page.locator("#ranking tbody tr")
@@ -48,7 +58,11 @@ def test_owner_reads_the_comparison_on_a_laptop(
 
 
 def test_owner_reads_the_comparison_on_a_phone(
-    app: Flask, history, live_server: str, phone, artifacts: Path  # noqa: F811
+    app: Flask,
+    history,
+    live_server: str,
+    phone,
+    artifacts: Path,
 ) -> None:
     page = _owner_page(phone, live_server)
     expect(page.locator("#ranking tbody tr")).to_have_count(4)

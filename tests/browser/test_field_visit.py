@@ -9,7 +9,6 @@ server saw nothing.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ from flask import Flask
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from shopper.domain.scoring import score_visit
 from shopper.extensions import db
@@ -51,20 +49,6 @@ ANSWERS = {
     "staff-description": "Tall, name badge Ali, green jacket",
 }
 SEND_TIMEOUT = 30_000
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by a thread on a free 127.0.0.1 port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 @dataclass

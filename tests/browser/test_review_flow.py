@@ -13,7 +13,6 @@ from sqlalchemy import select
 from shopper.extensions import db
 from shopper.models import Assignment
 from shopper.services import audit
-from tests.browser.test_field_visit import live_server  # noqa: F401  (the server fixture)
 from tests.factories import import_checklist, make_store
 from tests.support.web import PASSWORD, make_user
 
@@ -37,7 +36,11 @@ def _statuses(app: Flask) -> dict[str, str]:
 
 
 def test_assign_a_region_submit_return_fix_resubmit_approve(
-    app: Flask, live_server: str, laptop, phone, artifacts: Path  # noqa: F811
+    app: Flask,
+    live_server: str,
+    laptop,
+    phone,
+    artifacts: Path,
 ) -> None:
     base = live_server
     make_user(app, "coordinator", COORDINATOR)
@@ -112,6 +115,10 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
             select(Assignment).where(Assignment.status == "approved")
         ).scalar_one()
         assert [e.action for e in audit.trail(assignment)] == [
-            "created", "submitted", "returned", "submitted", "approved"
+            "created",
+            "submitted",
+            "returned",
+            "submitted",
+            "approved",
         ]
         assert assignment.visit.overall == 78.0

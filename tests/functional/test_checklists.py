@@ -175,7 +175,10 @@ def test_broken_checklist_is_refused_whole_by_the_cli(runner, tmp_path, name, ch
     result = runner.invoke(args=["checklist", "import", str(file)])
     assert result.exit_code == 1
     assert f"{path}: " in result.output
-    assert "There is no checklist" in runner.invoke(args=["checklist", "export", "store-service"]).output
+    assert (
+        "There is no checklist"
+        in runner.invoke(args=["checklist", "export", "store-service"]).output
+    )
 
 
 @pytest.mark.parametrize("name, change, path", BROKEN, ids=[b[0] for b in BROKEN])
@@ -315,7 +318,9 @@ def test_discarding_the_draft_of_a_new_checklist_removes_it(app, client, auth):
     make_user(app, "coordinator", "c@test.example")
     headers = auth.api_token("c@test.example")
     client.post("/api/v1/checklists?draft=true", json=load(CHECKLIST_FILES[0]), headers=headers)
-    assert client.delete("/api/v1/checklists/butik-service/draft", headers=headers).status_code == 204
+    assert (
+        client.delete("/api/v1/checklists/butik-service/draft", headers=headers).status_code == 204
+    )
     assert client.get("/api/v1/checklists", headers=headers).json["total"] == 0
 
 
@@ -336,13 +341,23 @@ def test_coordinator_starts_a_checklist_in_the_browser(client, auth):
     assert response.location == "/checklists/kasa-kontrol/draft"
     bad = client.post(
         "/checklists/new",
-        data={"csrf_token": csrf_token(page), "code": "Kasa Kontrol", "title": "x", "language": "tr"},
+        data={
+            "csrf_token": csrf_token(page),
+            "code": "Kasa Kontrol",
+            "title": "x",
+            "language": "tr",
+        },
     )
     assert bad.status_code == 400
     assert "Use only lower-case letters" in bad.get_data(as_text=True)
     again = client.post(
         "/checklists/new",
-        data={"csrf_token": csrf_token(page), "code": "kasa-kontrol", "title": "x", "language": "tr"},
+        data={
+            "csrf_token": csrf_token(page),
+            "code": "kasa-kontrol",
+            "title": "x",
+            "language": "tr",
+        },
     )
     assert "exists already" in again.get_data(as_text=True)
 
@@ -354,7 +369,10 @@ def test_archived_checklist_keeps_its_history_and_cannot_be_edited(app, client, 
     client.post("/checklists/store-service/archive", data={"csrf_token": csrf_token(page)})
     html = client.get("/checklists/store-service").get_data(as_text=True)
     assert "Archived" in html and "Restore" in html
-    assert client.get("/api/v1/checklists/store-service/versions/1", headers=headers).status_code == 200
+    assert (
+        client.get("/api/v1/checklists/store-service/versions/1", headers=headers).status_code
+        == 200
+    )
     refused = client.post("/api/v1/checklists/store-service/draft", headers=headers)
     assert refused.status_code == 409
     listing = client.get("/api/v1/checklists?archived=exclude", headers=headers).json
@@ -399,7 +417,10 @@ def test_shopper_cannot_read_checklists_without_an_assignment(app, client, auth)
 def test_unknown_checklist_and_version_are_404(app, client, auth):
     headers = _store_service_via_api(app, client, auth)
     assert client.get("/api/v1/checklists/nope", headers=headers).status_code == 404
-    assert client.get("/api/v1/checklists/store-service/versions/9", headers=headers).status_code == 404
+    assert (
+        client.get("/api/v1/checklists/store-service/versions/9", headers=headers).status_code
+        == 404
+    )
     auth.sign_in("c@test.example")
     assert client.get("/checklists/store-service/versions/9/export").status_code == 404
     assert client.get("/checklists/nope").status_code == 404
@@ -410,7 +431,11 @@ def test_demo_load_brings_the_five_checklists(runner, app, client, auth):
     make_user(app, "owner", "o2@test.example")
     listing = client.get("/api/v1/checklists", headers=auth.api_token("o2@test.example")).json
     assert sorted(item["code"] for item in listing["items"]) == [
-        "butik-service", "magaza-hizmet", "service-check-th", "service-check-ur", "store-service"
+        "butik-service",
+        "magaza-hizmet",
+        "service-check-th",
+        "service-check-ur",
+        "store-service",
     ]
 
 
@@ -420,10 +445,14 @@ def test_an_old_builder_tab_cannot_overwrite_a_newer_draft(app, client, auth):
     draft = client.get("/api/v1/checklists/store-service/draft", headers=headers).json["document"]
     client.post("/api/v1/checklists/store-service/draft/publish", headers=headers)
     client.post("/api/v1/checklists/store-service/draft", headers=headers)  # version 3 now
-    stale = client.put("/api/v1/checklists/store-service/draft?version=2", json=draft, headers=headers)
+    stale = client.put(
+        "/api/v1/checklists/store-service/draft?version=2", json=draft, headers=headers
+    )
     assert stale.status_code == 409
     assert "reload to edit version 3" in stale.json["error"]["message"]
-    fresh = client.put("/api/v1/checklists/store-service/draft?version=3", json=draft, headers=headers)
+    fresh = client.put(
+        "/api/v1/checklists/store-service/draft?version=3", json=draft, headers=headers
+    )
     assert fresh.status_code == 200
 
 

@@ -115,6 +115,8 @@ def test_demo_load_if_empty_leaves_a_used_database_alone(runner) -> None:
 
 def test_user_create_refuses_a_name_too_long_or_with_a_nul(runner) -> None:
     for name in ("N" * 201, "Bad\x00Name"):
-        result = runner.invoke(args=["user", "create", "n@test.example", "--name", name, "--role", "owner"])
+        result = runner.invoke(
+            args=["user", "create", "n@test.example", "--name", name, "--role", "owner"]
+        )
         assert result.exit_code == 1
         assert "A name is at most 200 characters of text." in result.output
