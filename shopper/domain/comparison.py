@@ -203,6 +203,21 @@ def _question_score(sums: QuestionSums | None) -> float | None:
     return sums.earned * 100 / sums.possible
 
 
+def _question_scores(
+    sums: Mapping[str, QuestionSums], codes: Iterable[str]
+) -> dict[str, float | None]:
+    """Each question's score at one store (what ``_question_score`` gives, inlined for speed)."""
+    scores: dict[str, float | None] = {}
+    for code in codes:
+        found = sums.get(code)
+        scores[code] = (
+            found.earned * 100 / found.possible
+            if found is not None and found.counted and found.possible
+            else None
+        )
+    return scores
+
+
 def compare(
     *,
     checklist: str,
@@ -222,13 +237,17 @@ def compare(
     previous_first, previous_last = previous_period(first_day, last_day)
     section_list = tuple(sections)
     question_list = tuple(questions)
+    question_codes = [q.code for q in question_list]
     shown = [
         s
         for s in stores
         if (region is None or s.region == region) and (competitors_included or not s.competitor)
     ]
     visited = [s for s in shown if current.get(s.code) and current[s.code].visits > 0]
-    not_visited = tuple(sorted((s for s in shown if s not in visited), key=lambda s: s.code))
+    visited_codes = {s.code for s in visited}
+    not_visited = tuple(
+        sorted((s for s in shown if s.code not in visited_codes), key=lambda s: s.code)
+    )
     scores = {s.code: current[s.code].score for s in visited}
     ranks = rank(scores)
     rows = []
@@ -256,9 +275,7 @@ def compare(
                     )
                     for s in section_list
                 },
-                questions={
-                    q.code: _question_score(sums.questions.get(q.code)) for q in question_list
-                },
+                questions=_question_scores(sums.questions, question_codes),
             )
         )
     rows.sort(key=lambda r: (r.score is None, r.rank, r.store.code))
@@ -274,13 +291,15 @@ def compare(
         for name in region_names
     )
     question_rows = []
+    own_rows = [r for r in rows if not r.store.competitor]
+    own_sums = [current[r.store.code].questions for r in own_rows]
     for q in question_list:
         chain_sums = QuestionSums()
-        for r in rows:
-            if not r.store.competitor and q.code in current[r.store.code].questions:
-                chain_sums.add(current[r.store.code].questions[q.code])
-        per_store = [r.questions[q.code] for r in rows if not r.store.competitor]
-        per_store = [v for v in per_store if v is not None]
+        for store_questions in own_sums:
+            found = store_questions.get(q.code)
+            if found is not None:
+                chain_sums.add(found)
+        per_store = [v for r in own_rows if (v := r.questions[q.code]) is not None]
         question_rows.append(
             QuestionRow(
                 info=q,

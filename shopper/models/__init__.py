@@ -1,6 +1,12 @@
 """Typed SQLAlchemy models, one module per concept."""
 
-from shopper.models.aggregate import StoreMonthQuestion, StoreMonthSection, StoreMonthTotal
+from shopper.models.aggregate import (
+    StoreMonthQuestion,
+    StoreMonthSection,
+    StoreMonthTotal,
+    StoreRunningQuestion,
+    StoreRunningSection,
+)
 from shopper.models.assignment import (
     Assignment,
     AuditEvent,
@@ -23,6 +29,8 @@ __all__ = [
     "StoreMonthQuestion",
     "StoreMonthSection",
     "StoreMonthTotal",
+    "StoreRunningQuestion",
+    "StoreRunningSection",
     "Visit",
     "VisitQuestionScore",
     "VisitSectionScore",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopper.models.base import Base
@@ -58,6 +58,60 @@ class StoreMonthQuestion(Base):
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
     month: Mapped[date] = mapped_column(Date)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    question_code: Mapped[str] = mapped_column(String(64))
+    earned: Mapped[float] = mapped_column(Float, default=0.0)
+    possible: Mapped[float] = mapped_column(Float, default=0.0)
+    counted: Mapped[int] = mapped_column(Integer, default=0)
+    fails: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoreRunningSection(Base):
+    """Σ of one section's scores over a store's approved visits up to and including ``month``.
+
+    Running sums: one row per month from the store's first month with a score
+    in the section to the newest month of the checklist's sums, none missing,
+    so the sums of any run of months are the difference of two rows.
+    """
+
+    __tablename__ = "store_running_sections"
+    __table_args__ = (
+        UniqueConstraint("checklist_id", "month", "store_id", "section_code"),
+        Index(
+            "ix_store_running_sections_series", "checklist_id", "store_id", "section_code", "month"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
+    month: Mapped[date] = mapped_column(Date)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    section_code: Mapped[str] = mapped_column(String(64))
+    score_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    score_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoreRunningQuestion(Base):
+    """Σ earned and possible of one question at a store up to and including ``month``.
+
+    Running sums, kept like ``StoreRunningSection``.
+    """
+
+    __tablename__ = "store_running_questions"
+    __table_args__ = (
+        UniqueConstraint("checklist_id", "month", "store_id", "question_code"),
+        Index(
+            "ix_store_running_questions_series",
+            "checklist_id",
+            "store_id",
+            "question_code",
+            "month",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
+    month: Mapped[date] = mapped_column(Date)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     question_code: Mapped[str] = mapped_column(String(64))
     earned: Mapped[float] = mapped_column(Float, default=0.0)
     possible: Mapped[float] = mapped_column(Float, default=0.0)

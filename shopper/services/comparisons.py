@@ -1,16 +1,19 @@
 """Comparisons: gather the sums of approved visits from the database, let the domain compute.
 
-Whole months come from the monthly sums (``shopper.services.aggregates``);
-the days of a period outside whole months are summed from the visits
-themselves. The cost grows with stores × questions, not with history.
+Whole months come from the sums kept on approval (``shopper.services.aggregates``):
+one month from its monthly sums, several from the difference of two rows of
+running sums; the days of a period outside whole months are summed from the
+visits themselves. The cost grows with stores × questions, not with history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, Table, and_, case, func, select
 
 from shopper.domain import comparison as rules
 from shopper.domain.comparison import (
@@ -35,6 +38,7 @@ from shopper.models import (
     VisitQuestionScore,
     VisitSectionScore,
 )
+from shopper.services import aggregates
 from shopper.services.checklists import get_checklist
 from shopper.services.errors import Invalid
 
@@ -113,139 +117,250 @@ def split_period(
     return (first_month, last_month_end.replace(day=1)), edges
 
 
-def _add_raw(sums: dict[int, StoreSums], checklist_id: int, first: date, last: date) -> None:
+def _add_totals(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]]) -> None:
+    """Add rows of (store id, visits, Σ overall, overall count, critical failures)."""
+    for store_id, visits, overall_sum, overall_count, critical in rows:
+        if visits:
+            store = sums.get(store_id)
+            if store is None:
+                store = sums[store_id] = StoreSums()
+            store.visits += int(visits)
+            store.overall_sum += float(overall_sum or 0.0)
+            store.overall_count += int(overall_count or 0)
+            store.critical_failures += int(critical or 0)
+
+
+def _add_sections(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]]) -> None:
+    """Add rows of (store id, section code, Σ score, count)."""
+    for store_id, code, total, count in rows:
+        if count:
+            store = sums.get(store_id)
+            if store is None:
+                store = sums[store_id] = StoreSums()
+            mine = store.sections.get(code)
+            if mine is None:
+                store.sections[code] = [float(total), int(count)]
+            else:
+                mine[0] += float(total)
+                mine[1] += int(count)
+
+
+def _add_questions(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]]) -> None:
+    """Add rows of (store id, question code, Σ earned, Σ possible, counted, fails)."""
+    store_id_before, questions = None, {}
+    for store_id, code, earned, possible, counted, fails in rows:
+        if not counted:
+            continue
+        if store_id != store_id_before:
+            store = sums.get(store_id)
+            if store is None:
+                store = sums[store_id] = StoreSums()
+            store_id_before, questions = store_id, store.questions
+        mine = questions.get(code)
+        if mine is None:
+            questions[code] = QuestionSums(
+                float(earned or 0.0), float(possible), int(counted), int(fails or 0)
+            )
+        else:
+            mine.earned += float(earned or 0.0)
+            mine.possible += float(possible)
+            mine.counted += int(counted)
+            mine.fails += int(fails or 0)
+
+
+def _rows(statement: Select) -> list[Sequence[Any]]:
+    """The rows as the driver returns them: reports read tens of thousands of plain numbers.
+
+    Only for numbers and strings, which need none of SQLAlchemy's conversions
+    (dates come back as text on SQLite).
+    """
+    result = db.session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _add_raw(
+    sums: dict[int, StoreSums], checklist_id: int, first: date, last: date, totals_only: bool
+) -> None:
     """Add the sums of the approved visits of [first, last], grouped in SQL by store."""
     where = and_(
         Assignment.checklist_id == checklist_id,
         Assignment.status == "approved",
         Visit.visited_on.between(first, last),
     )
-    totals = db.session.execute(
-        select(
-            Assignment.store_id,
-            func.count(Visit.id),
-            func.coalesce(func.sum(Visit.overall), 0.0),
-            func.count(Visit.overall),
-            func.sum(case((Visit.critical_failure, 1), else_=0)),
-        )
-        .join(Visit.assignment)
-        .where(where)
-        .group_by(Assignment.store_id)
-    )
-    for store_id, visits, overall_sum, overall_count, critical in totals:
-        sums.setdefault(store_id, StoreSums()).add(
-            StoreSums(visits, float(overall_sum), overall_count, int(critical or 0))
-        )
-    sections = db.session.execute(
-        select(
-            Assignment.store_id,
-            VisitSectionScore.section_code,
-            func.sum(VisitSectionScore.score),
-            func.count(VisitSectionScore.score),
-        )
-        .join(VisitSectionScore.visit)
-        .join(Visit.assignment)
-        .where(where, VisitSectionScore.score.is_not(None))
-        .group_by(Assignment.store_id, VisitSectionScore.section_code)
-    )
-    for store_id, code, total, count in sections:
-        sums.setdefault(store_id, StoreSums()).add(
-            StoreSums(sections={code: [float(total), count]})
-        )
-    questions = db.session.execute(
-        select(
-            Assignment.store_id,
-            VisitQuestionScore.question_code,
-            func.sum(VisitQuestionScore.earned),
-            func.sum(VisitQuestionScore.possible),
-            func.count(),
-            func.sum(case((VisitQuestionScore.earned < VisitQuestionScore.possible, 1), else_=0)),
-        )
-        .join(VisitQuestionScore.visit)
-        .join(Visit.assignment)
-        .where(where, VisitQuestionScore.counted.is_(True))
-        .group_by(Assignment.store_id, VisitQuestionScore.question_code)
-    )
-    for store_id, code, earned, possible, counted, fails in questions:
-        sums.setdefault(store_id, StoreSums()).add(
-            StoreSums(
-                questions={code: QuestionSums(float(earned), float(possible), counted, int(fails))}
+    _add_totals(
+        sums,
+        _rows(
+            select(
+                Assignment.store_id,
+                func.count(Visit.id),
+                func.coalesce(func.sum(Visit.overall), 0.0),
+                func.count(Visit.overall),
+                func.sum(case((Visit.critical_failure, 1), else_=0)),
             )
-        )
+            .join(Visit.assignment)
+            .where(where)
+            .group_by(Assignment.store_id)
+        ),
+    )
+    if totals_only:
+        return
+    _add_sections(
+        sums,
+        _rows(
+            select(
+                Assignment.store_id,
+                VisitSectionScore.section_code,
+                func.sum(VisitSectionScore.score),
+                func.count(VisitSectionScore.score),
+            )
+            .join(VisitSectionScore.visit)
+            .join(Visit.assignment)
+            .where(where, VisitSectionScore.score.is_not(None))
+            .group_by(Assignment.store_id, VisitSectionScore.section_code)
+        ),
+    )
+    _add_questions(
+        sums,
+        _rows(
+            select(
+                Assignment.store_id,
+                VisitQuestionScore.question_code,
+                func.sum(VisitQuestionScore.earned),
+                func.sum(VisitQuestionScore.possible),
+                func.count(),
+                func.sum(
+                    case((VisitQuestionScore.earned < VisitQuestionScore.possible, 1), else_=0)
+                ),
+            )
+            .join(VisitQuestionScore.visit)
+            .join(Visit.assignment)
+            .where(where, VisitQuestionScore.counted.is_(True))
+            .group_by(Assignment.store_id, VisitQuestionScore.question_code)
+        ),
+    )
 
 
-def _add_months(sums: dict[int, StoreSums], checklist_id: int, first: date, last: date) -> None:
+def _add_months(
+    sums: dict[int, StoreSums], checklist_id: int, first: date, last: date, totals_only: bool
+) -> None:
     """Add the stored monthly sums of the months from ``first`` to ``last`` (first days)."""
-    totals = db.session.execute(
-        select(
-            StoreMonthTotal.store_id,
-            func.sum(StoreMonthTotal.visits),
-            func.sum(StoreMonthTotal.overall_sum),
-            func.sum(StoreMonthTotal.overall_count),
-            func.sum(StoreMonthTotal.critical_failures),
-        )
-        .where(
-            StoreMonthTotal.checklist_id == checklist_id, StoreMonthTotal.month.between(first, last)
-        )
-        .group_by(StoreMonthTotal.store_id)
-    )
-    for store_id, visits, overall_sum, overall_count, critical in totals:
-        if visits:
-            sums.setdefault(store_id, StoreSums()).add(
-                StoreSums(int(visits), float(overall_sum), int(overall_count), int(critical))
+    _add_totals(
+        sums,
+        _rows(
+            select(
+                StoreMonthTotal.store_id,
+                func.sum(StoreMonthTotal.visits),
+                func.sum(StoreMonthTotal.overall_sum),
+                func.sum(StoreMonthTotal.overall_count),
+                func.sum(StoreMonthTotal.critical_failures),
             )
-    sections = db.session.execute(
-        select(
-            StoreMonthSection.store_id,
-            StoreMonthSection.section_code,
-            func.sum(StoreMonthSection.score_sum),
-            func.sum(StoreMonthSection.score_count),
-        )
-        .where(
-            StoreMonthSection.checklist_id == checklist_id,
-            StoreMonthSection.month.between(first, last),
-        )
-        .group_by(StoreMonthSection.store_id, StoreMonthSection.section_code)
-    )
-    for store_id, code, total, count in sections:
-        if count:
-            sums.setdefault(store_id, StoreSums()).add(
-                StoreSums(sections={code: [float(total), int(count)]})
+            .where(
+                StoreMonthTotal.checklist_id == checklist_id,
+                StoreMonthTotal.month.between(first, last),
             )
-    questions = db.session.execute(
-        select(
-            StoreMonthQuestion.store_id,
-            StoreMonthQuestion.question_code,
-            func.sum(StoreMonthQuestion.earned),
-            func.sum(StoreMonthQuestion.possible),
-            func.sum(StoreMonthQuestion.counted),
-            func.sum(StoreMonthQuestion.fails),
-        )
-        .where(
-            StoreMonthQuestion.checklist_id == checklist_id,
-            StoreMonthQuestion.month.between(first, last),
-        )
-        .group_by(StoreMonthQuestion.store_id, StoreMonthQuestion.question_code)
+            .group_by(StoreMonthTotal.store_id)
+        ),
     )
-    for store_id, code, earned, possible, counted, fails in questions:
-        if counted:
-            sums.setdefault(store_id, StoreSums()).add(
-                StoreSums(
-                    questions={
-                        code: QuestionSums(float(earned), float(possible), int(counted), int(fails))
-                    }
+    if totals_only:
+        return
+    if first != last:
+        _add_running(sums, checklist_id, first, last)
+        return
+    _add_sections(
+        sums,
+        _rows(
+            select(
+                StoreMonthSection.store_id,
+                StoreMonthSection.section_code,
+                func.sum(StoreMonthSection.score_sum),
+                func.sum(StoreMonthSection.score_count),
+            )
+            .where(
+                StoreMonthSection.checklist_id == checklist_id,
+                StoreMonthSection.month.between(first, last),
+            )
+            .group_by(StoreMonthSection.store_id, StoreMonthSection.section_code)
+        ),
+    )
+    _add_questions(
+        sums,
+        _rows(
+            select(
+                StoreMonthQuestion.store_id,
+                StoreMonthQuestion.question_code,
+                func.sum(StoreMonthQuestion.earned),
+                func.sum(StoreMonthQuestion.possible),
+                func.sum(StoreMonthQuestion.counted),
+                func.sum(StoreMonthQuestion.fails),
+            )
+            .where(
+                StoreMonthQuestion.checklist_id == checklist_id,
+                StoreMonthQuestion.month.between(first, last),
+            )
+            .group_by(StoreMonthQuestion.store_id, StoreMonthQuestion.question_code)
+        ),
+    )
+
+
+def _add_running(sums: dict[int, StoreSums], checklist_id: int, first: date, last: date) -> None:
+    """Add the section and question sums of the months ``first``–``last`` from the running sums.
+
+    Two rows per store and code whatever the number of months: the running sums
+    at the last month (or the horizon, if no later month has sums) less those at
+    the month before the first.
+    """
+    newest = aggregates.horizon(checklist_id)
+    if newest is None or newest < first:
+        return
+    end = min(last, newest)
+    start = aggregates.previous_month(first)
+    for table, code, names in aggregates.RUNNING:
+        add = _add_sections if code == "section_code" else _add_questions
+
+        def at(month: date, table: Table = table, code: str = code, names=names) -> list:
+            return _rows(
+                select(table.c.store_id, table.c[code], *(table.c[name] for name in names)).where(
+                    table.c.checklist_id == checklist_id, table.c.month == month
                 )
             )
 
+        add(sums, _difference(at(end), at(start)))
 
-def period_sums(checklist_id: int, first_day: date, last_day: date) -> dict[int, StoreSums]:
-    """Each store's sums over the approved visits of the period (by store id)."""
+
+def _difference(end: list[Sequence[Any]], start: list[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows of (store id, code, sums…): ``end`` less ``start`` where the series began before.
+
+    Sums of points and scores that are exact in binary (whole points, halves,
+    87.5 %) stay exact through the difference; others (66.67 %) differ from a
+    sum of the visits in the last bits only, as any other order of adding would.
+    """
+    before = {(row[0], row[1]): row[2:] for row in start}
+    rows = []
+    for store_id, code, *values in end:
+        earlier = before.get((store_id, code))
+        if earlier is not None:
+            values = [value - old for value, old in zip(values, earlier, strict=True)]
+        rows.append((store_id, code, *values))
+    return rows
+
+
+def period_sums(
+    checklist_id: int, first_day: date, last_day: date, totals_only: bool = False
+) -> dict[int, StoreSums]:
+    """Each store's sums over the approved visits of the period (by store id).
+
+    ``totals_only``: visits, overall scores and critical failures, without the
+    sections and questions (what the previous period's change needs).
+    """
     sums: dict[int, StoreSums] = {}
     months, edges = split_period(first_day, last_day)
     if months is not None:
-        _add_months(sums, checklist_id, *months)
+        _add_months(sums, checklist_id, *months, totals_only)
     for first, last in edges:
-        _add_raw(sums, checklist_id, first, last)
+        _add_raw(sums, checklist_id, first, last, totals_only)
     return sums
 
 
@@ -255,23 +370,27 @@ def _trend(checklist_id: int, last_day: date, stores: dict[int, StoreInfo]) -> l
     first_month = last_month
     for _ in range(TREND_MONTHS - 1):
         first_month = (first_month - timedelta(days=1)).replace(day=1)
-    rows = db.session.execute(
-        select(
-            StoreMonthTotal.month,
-            StoreMonthTotal.store_id,
-            StoreMonthTotal.overall_sum,
-            StoreMonthTotal.overall_count,
-        ).where(
-            StoreMonthTotal.checklist_id == checklist_id,
-            StoreMonthTotal.month.between(first_month, last_month),
-            StoreMonthTotal.overall_count > 0,
-        )
-    ).all()
+    statement = select(
+        StoreMonthTotal.month,
+        StoreMonthTotal.store_id,
+        StoreMonthTotal.overall_sum,
+        StoreMonthTotal.overall_count,
+    ).where(
+        StoreMonthTotal.checklist_id == checklist_id,
+        StoreMonthTotal.month.between(first_month, last_month),
+        StoreMonthTotal.overall_count > 0,
+    )
     by_month: dict[date, tuple[list[float], list[float]]] = {}
-    for month, store_id, overall_sum, overall_count in rows:
+    months: dict[object, date] = {}  # as the driver gives them (SQLite: text) → date
+    for raw_month, store_id, overall_sum, overall_count in _rows(statement):
         store = stores.get(store_id)
         if store is None:
             continue
+        month = months.get(raw_month)
+        if month is None:
+            month = months[raw_month] = (
+                date.fromisoformat(raw_month) if isinstance(raw_month, str) else raw_month
+            )
         own, rivals = by_month.setdefault(month, ([], []))
         (rivals if store.competitor else own).append(overall_sum / overall_count)
     points = []
@@ -311,8 +430,8 @@ def _stores(region: str | None) -> dict[int, StoreInfo]:
     if region:
         statement = statement.where(Store.region == region)
     return {
-        row.id: StoreInfo(row.code, row.name, row.region, row.competitor)
-        for row in db.session.execute(statement)
+        store_id: StoreInfo(code, name, region, bool(competitor))
+        for store_id, code, name, region, competitor in _rows(statement)
     }
 
 
@@ -322,7 +441,9 @@ def build(query: ComparisonQuery) -> Comparison:
     sections, questions = checklist_structure(checklist)
     stores = _stores(query.region)
     current = period_sums(checklist.id, query.first_day, query.last_day)
-    previous = period_sums(checklist.id, *rules.previous_period(query.first_day, query.last_day))
+    previous = period_sums(
+        checklist.id, *rules.previous_period(query.first_day, query.last_day), totals_only=True
+    )
     active_codes = set(
         db.session.execute(select(Store.code).where(Store.active.is_(True))).scalars()
     )
@@ -345,4 +466,3 @@ def build(query: ComparisonQuery) -> Comparison:
         previous={stores[i].code: s for i, s in previous.items() if i in stores},
         trend=_trend(checklist.id, query.last_day, stores),
     )
-

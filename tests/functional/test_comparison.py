@@ -2,85 +2,33 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import statistics
 from datetime import date
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.scoring import score_visit
-from tests.factories import WORKED_EXAMPLE, assign, import_checklist, make_store
-from tests.support.web import make_user
-
-V2 = copy.deepcopy(WORKED_EXAMPLE)
-V2["sections"][0]["questions"][1]["points"] = 20  # q2 weighs more in version 2
-V2["sections"][0]["questions"].append(
-    {"code": "q5", "type": "yes_no", "text": "Q5 (new in v2)", "points": 5, "allow_na": True}
-)
-V2["sections"][1]["title"] = "Checkout (v2)"
-
-# (store, version, visited_on, answers, approved)
-VISITS = [
-    ("A", 1, "2026-09-10", {"q1": "yes", "q2": 4, "q3": "b", "q4": 7}, True),  # previous period
-    ("A", 1, "2026-10-03", {"q1": "yes", "q2": 4, "q3": "b", "q4": 7}, True),
-    ("A", 2, "2026-10-20", {"q1": "no", "q2": 5, "q3": "na", "q5": "yes"}, True),  # critical
-    ("B", 1, "2026-10-04", {"q1": "yes", "q2": 4, "q3": "b"}, True),
-    ("B", 2, "2026-10-21", {"q1": "no", "q2": 5, "q3": "na", "q5": "yes"}, True),  # tie with A
-    ("C", 2, "2026-10-15", {"q1": "yes", "q2": 2, "q3": "a", "q5": "na"}, True),  # competitor
-    ("E", 2, "2026-10-30", {"q1": "yes", "q2": 3, "q3": "c", "q5": "no"}, True),
-    ("E", 2, "2026-10-31", {"q1": "yes", "q2": 5, "q3": "a", "q5": "yes"}, False),  # not approved
-    ("E", 2, "2026-11-05", {"q1": "yes", "q2": 1, "q3": "a", "q5": "yes"}, True),  # next month
-    ("B", 1, "2026-09-28", {"q1": "yes", "q2": 1, "q3": "c"}, True),  # previous period
-]
-STORES = {  # code: (region, competitor)
-    "A": ("North", False),
-    "B": ("North", False),
-    "C": ("North", True),
-    "D": ("South", False),  # never visited
-    "E": ("South", False),
-}
+from shopper.extensions import db
+from shopper.models import StoreRunningQuestion, StoreRunningSection
+from tests.factories import WORKED_EXAMPLE, make_store
+from tests.support.comparison import STORES, V2, VISITS, make_history
 
 
 @pytest.fixture
 def history(app, client, auth):
-    """The visits above, made through the API and reviewed."""
-    make_user(app, "coordinator", "coordinator@test.example")
-    make_user(app, "shopper", "s@test.example")
-    make_user(app, "owner", "o@test.example")
-    for code, (region, competitor) in STORES.items():
-        make_store(app, code, region, competitor=competitor)
-    coordinator = auth.api_token("coordinator@test.example")
-    shopper = auth.api_token("s@test.example")
-    import_checklist(app)
-    ids = {}
-    for version in (1, 2):
-        if version == 2:
-            client.post("/api/v1/checklists", json=V2, headers=coordinator)
-        for index, (store, v, day, answers, approved) in enumerate(VISITS):
-            if v != version:
-                continue
-            visited = date.fromisoformat(day)
-            assignment = assign(app, "s@test.example", store=store, first_day=visited, last_day=visited)
-            body = {
-                "client_id": f"v{index}",
-                "visited_on": day,
-                "time_in": "10:00",
-                "time_out": "10:30",
-                "answers": {code: {"value": value} for code, value in answers.items()},
-            }
-            visit = client.post(f"/api/v1/assignments/{assignment}/visit/submit", json=body, headers=shopper)
-            assert visit.status_code == 200, visit.json
-            ids[index] = visit.json["id"]
-            if approved:
-                client.post(f"/api/v1/visits/{visit.json['id']}/review", json={"decision": "approve"}, headers=coordinator)
-    return {"owner": auth.api_token("o@test.example"), "coordinator": coordinator, "ids": ids}
+    """The visits of tests.support.comparison, made through the API and reviewed."""
+    return make_history(app, client, auth)
 
 
-def _independent(first: str, last: str, competitors: bool = True, region: str | None = None) -> dict:
+def _independent(
+    first: str, last: str, competitors: bool = True, region: str | None = None
+) -> dict:
     """Every figure, computed here from the answers and the rules of scoring.md."""
     versions = {1: parse_checklist(WORKED_EXAMPLE), 2: parse_checklist(V2)}
 
@@ -101,7 +49,8 @@ def _independent(first: str, last: str, competitors: bool = True, region: str | 
     previous_first = date.fromordinal(previous_last.toordinal() - length + 1)
     previous = store_figures(previous_first.isoformat(), previous_last.isoformat())
     shown = {
-        code for code, (r, comp) in STORES.items()
+        code
+        for code, (r, comp) in STORES.items()
         if (region is None or r == region) and (competitors or not comp)
     }
     stores = {}
@@ -111,13 +60,19 @@ def _independent(first: str, last: str, competitors: bool = True, region: str | 
         before = statistics.fmean(v.overall for v in previous[code]) if code in previous else None
         sections = {}
         for section in ("welcome", "checkout"):
-            values = [v.sections[section].score for v in visits if v.sections[section].score is not None]
+            values = [
+                v.sections[section].score for v in visits if v.sections[section].score is not None
+            ]
             sections[section] = statistics.fmean(values) if values else None
         questions = {}
         for q in ("q1", "q2", "q3", "q5"):
-            counted = [v.questions[q] for v in visits if q in v.questions and v.questions[q].counted]
+            counted = [
+                v.questions[q] for v in visits if q in v.questions and v.questions[q].counted
+            ]
             questions[q] = (
-                sum(c.earned for c in counted) * 100 / sum(c.possible for c in counted) if counted else None
+                sum(c.earned for c in counted) * 100 / sum(c.possible for c in counted)
+                if counted
+                else None
             )
         stores[code] = {
             "score": score,
@@ -129,7 +84,9 @@ def _independent(first: str, last: str, competitors: bool = True, region: str | 
         }
     ordered = sorted(stores, key=lambda c: -stores[c]["score"])
     for code in stores:
-        stores[code]["rank"] = 1 + sum(1 for other in stores if stores[other]["score"] > stores[code]["score"])
+        stores[code]["rank"] = 1 + sum(
+            1 for other in stores if stores[other]["score"] > stores[code]["score"]
+        )
     own = [stores[c]["score"] for c in stores if not STORES[c][1]]
     rivals = [stores[c]["score"] for c in stores if STORES[c][1]]
     return {
@@ -139,19 +96,35 @@ def _independent(first: str, last: str, competitors: bool = True, region: str | 
         "chain": {
             "score": statistics.fmean(own) if own else None,
             "consistency": statistics.pstdev(own) if own else None,
-            "critical_failures": sum(stores[c]["critical_failures"] for c in stores if not STORES[c][1]),
+            "critical_failures": sum(
+                stores[c]["critical_failures"] for c in stores if not STORES[c][1]
+            ),
             "visits": sum(stores[c]["visits"] for c in stores if not STORES[c][1]),
         },
-        "competitors": {"score": statistics.fmean(rivals) if rivals else None, "stores": len(rivals)},
+        "competitors": {
+            "score": statistics.fmean(rivals) if rivals else None,
+            "stores": len(rivals),
+        },
         "regions": {
             r: statistics.fmean(stores[c]["score"] for c in stores if STORES[c] == (r, False))
             for r in {STORES[c][0] for c in stores if not STORES[c][1]}
         },
         "question_consistency": {
-            q: statistics.pstdev(vals) if (vals := [stores[c]["questions"][q] for c in stores if not STORES[c][1] and stores[c]["questions"][q] is not None]) else None
+            q: statistics.pstdev(vals)
+            if (
+                vals := [
+                    stores[c]["questions"][q]
+                    for c in stores
+                    if not STORES[c][1] and stores[c]["questions"][q] is not None
+                ]
+            )
+            else None
             for q in ("q1", "q2", "q3", "q5")
         },
-        "previous": {"first_day": previous_first.isoformat(), "last_day": previous_last.isoformat()},
+        "previous": {
+            "first_day": previous_first.isoformat(),
+            "last_day": previous_last.isoformat(),
+        },
     }
 
 
@@ -170,7 +143,9 @@ def _close(actual, expected) -> bool:
         ("2026-09-01", "2026-11-30", True, "North"),
     ],
 )
-def test_comparison_equals_an_independent_computation(client, history, first, last, competitors, region):
+def test_comparison_equals_an_independent_computation(
+    client, history, first, last, competitors, region
+):
     query = f"checklist=worked&first_day={first}&last_day={last}&competitors={'include' if competitors else 'exclude'}"
     if region:
         query += f"&region={region}"
@@ -196,7 +171,9 @@ def test_comparison_equals_an_independent_computation(client, history, first, la
         assert _close(document["chain"][name], value), name
     assert _close(document["competitors"]["score"], expected["competitors"]["score"])
     assert document["competitors"]["stores"] == expected["competitors"]["stores"]
-    assert {r["region"]: r["score"] for r in document["regions"]} == pytest.approx(expected["regions"])
+    assert {r["region"]: r["score"] for r in document["regions"]} == pytest.approx(
+        expected["regions"]
+    )
     for question in document["questions"]:
         assert _close(question["consistency"], expected["question_consistency"][question["code"]])
 
@@ -223,7 +200,9 @@ def test_october_in_plain_numbers(client, history):
     assert rows["A"]["sections"]["checkout"] == 40.0  # the N/A visit is skipped
     assert document["chain"]["score"] == pytest.approx((39 + 39 + 50) / 3)
     assert document["chain"]["critical_failures"] == 2
-    assert document["not_visited"] == [{"code": "D", "name": "Store D", "region": "South", "competitor": False}]
+    assert document["not_visited"] == [
+        {"code": "D", "name": "Store D", "region": "South", "competitor": False}
+    ]
     assert [s["title"] for s in document["sections"]] == ["Welcome", "Checkout (v2)"]
 
 
@@ -231,44 +210,105 @@ def test_withdrawing_an_approval_takes_the_visit_out(client, history):
     url = "/api/v1/comparison?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
     before = client.get(url, headers=history["owner"]).json
     assert {r["code"] for r in before["stores"]} == {"A", "B", "C", "E"}
-    client.post(f"/api/v1/visits/{history['ids'][6]}/review", json={"decision": "withdraw"}, headers=history["coordinator"])
+    client.post(
+        f"/api/v1/visits/{history['ids'][6]}/review",
+        json={"decision": "withdraw"},
+        headers=history["coordinator"],
+    )
     after = client.get(url, headers=history["owner"]).json
     assert {r["code"] for r in after["stores"]} == {"A", "B", "C"}
     assert [s["code"] for s in after["not_visited"]] == ["D", "E"]
+
+
+def _running_sums() -> dict[str, list[tuple]]:
+    """Every row of the running sums, without ids, floats to 9 decimals."""
+    found = {}
+    for model in (StoreRunningSection, StoreRunningQuestion):
+        table = model.__table__
+        columns = [c for c in table.columns if c.name != "id"]
+        rows = db.session.execute(select(*columns)).all()
+        found[table.name] = sorted(
+            tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows
+        )
+    return found
+
+
+def test_the_migration_builds_the_running_sums_kept_on_approval(app, history):
+    with app.app_context():
+        kept = _running_sums()
+        assert len(kept["store_running_questions"]) > 0
+        db.session.remove()  # no open transaction may hold the tables the migration drops
+        downgrade(revision="0004")
+        try:
+            upgrade()
+        finally:
+            upgrade()  # whatever happens, the next tests find the whole schema
+        assert _running_sums() == kept
 
 
 def test_csv_and_xlsx_carry_the_same_figures(client, history):
     query = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
     document = client.get(f"/api/v1/comparison?{query}", headers=history["owner"]).json
     response = client.get(f"/api/v1/comparison.csv?{query}", headers=history["owner"])
-    assert response.headers["Content-Disposition"] == 'attachment; filename="comparison-worked-2026-10-01-2026-10-31.csv"'
+    assert (
+        response.headers["Content-Disposition"]
+        == 'attachment; filename="comparison-worked-2026-10-01-2026-10-31.csv"'
+    )
     text = response.data.decode("utf-8-sig")
     stores_part, questions_part = text.split("\n\n")
     rows = list(csv.reader(io.StringIO(stores_part)))
-    assert rows[0] == ["Rank", "Store code", "Store", "Region", "Competitor", "Visits", "Score %", "Change", "Critical failures", "Welcome", "Checkout (v2)"]
+    assert rows[0] == [
+        "Rank",
+        "Store code",
+        "Store",
+        "Region",
+        "Competitor",
+        "Visits",
+        "Score %",
+        "Change",
+        "Critical failures",
+        "Welcome",
+        "Checkout (v2)",
+    ]
     assert rows[1] == ["1", "C", "Store C", "North", "yes", "1", "57.1", "", "0", "50.0", "100.0"]
     assert rows[3][1] == "A" and rows[3][7] == "-39.0"  # a negative change stays a number
     question_rows = list(csv.reader(io.StringIO(questions_part)))
     assert question_rows[0] == ["Store code", "Store", "q1", "q2", "q5", "q3"]
-    workbook = load_workbook(io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data))
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data)
+    )
     assert workbook.sheetnames == ["Stores", "Questions"]
     stores = list(workbook["Stores"].iter_rows(values_only=True))
-    assert stores[1][:7] == (1, "C", "Store C", "North", "yes", 1, pytest.approx(document["stores"][0]["score"]))
+    assert stores[1][:7] == (
+        1,
+        "C",
+        "Store C",
+        "North",
+        "yes",
+        1,
+        pytest.approx(document["stores"][0]["score"]),
+    )
 
 
 def test_formula_like_store_names_are_escaped_in_exports(app, client, history):
-    make_store(app, "F", "North", name="=HYPERLINK(\"http://x\")")
+    make_store(app, "F", "North", name='=HYPERLINK("http://x")')
     # F has no visit, so it shows only as not visited; rename a visited one instead.
     from shopper.extensions import db
     from shopper.models import Store
 
     with app.app_context():
-        db.session.execute(db.select(Store).where(Store.code == "C")).scalar_one().name = "=cmd|' /C calc'!A0"
+        db.session.execute(
+            db.select(Store).where(Store.code == "C")
+        ).scalar_one().name = "=cmd|' /C calc'!A0"
         db.session.commit()
     query = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
-    text = client.get(f"/api/v1/comparison.csv?{query}", headers=history["owner"]).data.decode("utf-8-sig")
+    text = client.get(f"/api/v1/comparison.csv?{query}", headers=history["owner"]).data.decode(
+        "utf-8-sig"
+    )
     assert "'=cmd|' /C calc'!A0" in text
-    workbook = load_workbook(io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data))
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data)
+    )
     assert workbook["Stores"]["C2"].value == "'=cmd|' /C calc'!A0"
 
 
@@ -277,7 +317,10 @@ def test_formula_like_store_names_are_escaped_in_exports(app, client, history):
     [
         ("first_day=2026-10-01&last_day=2026-10-31", "checklist"),
         ("checklist=worked&first_day=x&last_day=2026-10-31", "first_day"),
-        ("checklist=worked&first_day=2026-10-01&last_day=2026-10-31&competitors=maybe", "competitors"),
+        (
+            "checklist=worked&first_day=2026-10-01&last_day=2026-10-31&competitors=maybe",
+            "competitors",
+        ),
         ("checklist=worked&first_day=2026-11-01&last_day=2026-10-31", "last_day"),
     ],
 )
@@ -290,34 +333,63 @@ def test_bad_comparison_queries_are_clear_422s(client, history, query, field):
 def test_shoppers_never_see_comparisons(client, history, auth):
     headers = auth.api_token("s@test.example")
     for path in ("/api/v1/comparison", "/api/v1/comparison.csv", "/api/v1/comparison.xlsx"):
-        assert client.get(path + "?checklist=worked&first_day=2026-10-01&last_day=2026-10-31", headers=headers).status_code == 403
-    assert client.get("/api/v1/comparison?checklist=nope&first_day=2026-10-01&last_day=2026-10-31", headers=history["owner"]).status_code == 404
+        assert (
+            client.get(
+                path + "?checklist=worked&first_day=2026-10-01&last_day=2026-10-31", headers=headers
+            ).status_code
+            == 403
+        )
+    assert (
+        client.get(
+            "/api/v1/comparison?checklist=nope&first_day=2026-10-01&last_day=2026-10-31",
+            headers=history["owner"],
+        ).status_code
+        == 404
+    )
 
 
 def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, history, auth):
     auth.sign_in("o@test.example")
     assert client.get("/owner").location.startswith("/reports/comparison")
-    page = client.get("/reports/comparison?checklist=worked&first_day=2026-10-01&last_day=2026-10-31")
+    page = client.get(
+        "/reports/comparison?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    ranking = html[html.index('id="ranking"'):html.index("</table>", html.index('id="ranking"'))]
-    assert [m for m in ("Store C", "Store E", "Store A", "Store B") if m in ranking] == ["Store C", "Store E", "Store A", "Store B"]
-    assert ranking.index("Store C") < ranking.index("Store E") < ranking.index("Store A") < ranking.index("Store B")
+    ranking = html[html.index('id="ranking"') : html.index("</table>", html.index('id="ranking"'))]
+    assert [m for m in ("Store C", "Store E", "Store A", "Store B") if m in ranking] == [
+        "Store C",
+        "Store E",
+        "Store A",
+        "Store B",
+    ]
+    assert (
+        ranking.index("Store C")
+        < ranking.index("Store E")
+        < ranking.index("Store A")
+        < ranking.index("Store B")
+    )
     assert "42.7 %" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
     assert "57.1 %" in html  # competitor benchmark
     assert "▼ -39.0 %" in html  # A against September
     assert 'class="heat heat-bad">40.0 %' in html
-    assert "Store D" in html[html.index("Not visited in the period"):]
-    csv_file = client.get("/reports/comparison.csv?checklist=worked&first_day=2026-10-01&last_day=2026-10-31")
+    assert "Store D" in html[html.index("Not visited in the period") :]
+    csv_file = client.get(
+        "/reports/comparison.csv?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    )
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
-    detail = client.get("/reports/stores/A?checklist=worked&first_day=2026-10-01&last_day=2026-10-31")
+    detail = client.get(
+        "/reports/stores/A?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    )
     assert detail.status_code == 200
     assert "Sections against the chain" in detail.get_data(as_text=True)
 
 
 def test_a_bad_period_on_the_page_says_what_is_wrong(client, history, auth):
     auth.sign_in("o@test.example")
-    page = client.get("/reports/comparison?checklist=worked&first_day=2026-11-01&last_day=2026-10-01")
+    page = client.get(
+        "/reports/comparison?checklist=worked&first_day=2026-11-01&last_day=2026-10-01"
+    )
     assert page.status_code == 422
     assert "The last day is before the first day." in page.get_data(as_text=True)
 
