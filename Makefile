@@ -38,6 +38,12 @@ test: $(VENV)/.installed-test
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not postgresql and not browser" $(PYTEST_ARGS)
 
+## bench: time every comparison output on a synthetic 2,000-store × 60-month chain (SQLite, PostgreSQL)
+BENCH_STORES ?= 2000
+BENCH_MONTHS ?= 60
+bench: $(VENV)/.installed
+	BENCH_STORES=$(BENCH_STORES) BENCH_MONTHS=$(BENCH_MONTHS) $(BIN)/python -m shopper.bench
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check shopper tests wsgi.py
 	$(BIN)/ruff format --check shopper tests wsgi.py

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
 from shopper.models import Role
-from shopper.services import accounts, checklists, demo
+from shopper.services import accounts, checklists, demo, synthetic
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
@@ -91,6 +92,44 @@ def show_logins() -> None:
     """Print the demo logins."""
     logins = demo.demo_logins(current_app.instance_path)
     click.echo(logins.rstrip() if logins else "No demo logins: run `flask --app wsgi demo load`.")
+
+
+@demo_cli.command("generate")
+@click.option("--stores", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--months", type=click.IntRange(1, 240), default=24, show_default=True)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same chain."
+)
+@click.option(
+    "--last-month",
+    type=click.DateTime(["%Y-%m"]),
+    help="The newest month, YYYY-MM (default: last month).",
+)
+def generate_demo(stores: int, months: int, seed: int, last_month: datetime | None) -> None:
+    """Fill the database with a synthetic chain: stores, a checklist, one visit a month each."""
+
+    def progress(month: date, visits: int) -> None:
+        if visits % stores == 0 and (month.month == 12 or visits == stores * months):
+            click.echo(f"  … {month:%Y-%m}: {visits:,} visits")
+
+    try:
+        chain = synthetic.generate(
+            stores,
+            months,
+            seed,
+            last_month=last_month.date() if last_month else None,
+            progress=progress,
+        )
+    except ServiceError as error:
+        _fail(error)
+    synthetic.analyze()
+    click.echo(
+        f"Generated {chain.stores:,} stores ({chain.competitors:,} competitors), "
+        f"{chain.shoppers} shoppers, checklist {chain.checklist} (3 versions), "
+        f"{chain.visits:,} approved visits with {chain.answers:,} answers "
+        f"from {chain.first_month:%Y-%m} to {chain.last_month:%Y-%m} "
+        f"in {chain.seconds:.1f} s."
+    )
 
 
 @checklist_cli.command("import")

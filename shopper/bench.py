@@ -1,0 +1,450 @@
+"""The benchmark: every comparison output on a chain-scale database, SQLite and PostgreSQL.
+
+``make bench`` (``python -m shopper.bench``) builds a synthetic chain with
+``shopper.services.synthetic`` (2,000 stores × 60 months unless
+``BENCH_STORES`` / ``BENCH_MONTHS`` say otherwise) into a temporary SQLite
+file and, when PostgreSQL's binaries are here, into a temporary server of its
+own (or the empty database at ``BENCH_POSTGRES_URL``). Then it asks the app,
+through its own routes, for the comparison JSON, page, CSV, XLSX and PDF of
+the newest month and of the whole history, and prints one table.
+
+Each operation runs once as a warm-up under tracemalloc (its Python-heap
+peak), then 5 times timed (the median is shown). "RSS Δ" is the largest rise
+of the process's peak resident memory (VmHWM, reset before each run) over
+its resident memory at the start of the run: it includes SQLite's page cache
+and C libraries, which tracemalloc does not see. A PostgreSQL server's own
+memory is in neither. Beside them, the yardstick: one plain SQL GROUP BY of
+store × question over the same answer rows, what any report of these answers
+must at least cost when read from the visits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import text
+
+from shopper import create_app
+from shopper.extensions import db
+
+RUNS = 5
+# The targets of the issue, in seconds and MB: (operation, period) → (seconds, MB or None).
+TARGETS = {
+    ("JSON", "1 month"): (0.3, None),
+    ("JSON", "all months"): (1.0, None),
+    ("PDF", "1 month"): (5.0, 300.0),
+}
+YARDSTICK = """
+SELECT a.store_id, q.question_code, SUM(q.earned), SUM(q.possible), COUNT(*)
+FROM visit_question_scores q
+JOIN visits v ON v.id = q.visit_id
+JOIN assignments a ON a.id = v.assignment_id
+WHERE a.checklist_id = :checklist AND a.status = 'approved'
+  AND v.visited_on BETWEEN :first AND :last AND q.counted
+GROUP BY a.store_id, q.question_code
+"""
+
+
+def log(message: str) -> None:
+    """Progress, on stderr so the table on stdout stays clean."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- memory -----------------------------------------------------------------
+
+
+def _status(field: str) -> int:
+    """A field of /proc/self/status in bytes (0 where there is no /proc)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else 0
+
+
+def _reset_peak() -> None:
+    """Make VmHWM start again from the current RSS (Linux ≥ 4.0)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+@dataclass
+class Result:
+    """One line of the table."""
+
+    backend: str
+    operation: str
+    period: str
+    times: list[float]
+    rss: float | None = None  # bytes
+    traced: float | None = None  # bytes
+    size: int | None = None  # bytes of output
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+
+def measure(
+    backend: str, operation: str, period: str, run: Callable[[], int], runs: int = RUNS
+) -> Result:
+    """Run once under tracemalloc (warm-up), then ``runs`` times timed with RSS peaks."""
+    gc.collect()
+    tracemalloc.start()
+    size = run()
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    times, rss = [], 0
+    for _ in range(runs):
+        gc.collect()
+        _reset_peak()
+        before = _status("VmRSS")
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+        rss = max(rss, _status("VmHWM") - before)
+    result = Result(backend, operation, period, times, rss, traced, size)
+    log(
+        f"  {backend:<10} {operation:<10} {period:<10} median {result.median:.3f} s, "
+        f"RSS Δ {rss / 2**20:.0f} MB"
+    )
+    return result
+
+
+# -- databases --------------------------------------------------------------
+
+
+def _settings(url: str, instance: Path) -> dict[str, object]:
+    return {
+        "TESTING": False,
+        "SECRET_KEY": "benchmark",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@dataclass
+class Built:
+    """A database with the chain in it."""
+
+    backend: str
+    app: Flask
+    generation: float
+    analyze: float
+    size: int
+    first_month: date
+    last_month: date
+    checklist_id: int
+
+
+def build_database(backend: str, url: str, instance: Path, stores: int, months: int) -> Built:
+    """Migrate an empty database and generate the chain into it."""
+    from flask_migrate import upgrade
+
+    from shopper.services import synthetic
+
+    app = create_app(_settings(url, instance))
+    with app.app_context():
+        upgrade()
+        log(f"{backend}: generating {stores:,} stores × {months} months …")
+        chain = synthetic.generate(
+            stores,
+            months,
+            seed=1,
+            progress=lambda month, visits: (
+                log(f"  {month:%Y-%m}: {visits:,} visits") if month.month == 12 else None
+            ),
+        )
+        started = time.perf_counter()
+        synthetic.analyze()
+        analyzed = time.perf_counter() - started
+        if backend == "postgresql":
+            size = db.session.execute(text("SELECT pg_database_size(current_database())")).scalar()
+        else:
+            path = Path(db.engine.url.database)
+            size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        checklist_id = db.session.execute(
+            text("SELECT id FROM checklists WHERE code = :code"), {"code": chain.checklist}
+        ).scalar_one()
+        db.session.remove()
+    log(
+        f"{backend}: {chain.visits:,} visits, {chain.answers:,} answers in {chain.seconds:.0f} s "
+        f"(+ {analyzed:.0f} s ANALYZE), {size / 2**20:,.0f} MB"
+    )
+    return Built(
+        backend,
+        app,
+        chain.seconds,
+        analyzed,
+        size,
+        chain.first_month,
+        chain.last_month,
+        checklist_id,
+    )
+
+
+# -- operations -------------------------------------------------------------
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _pdf_available() -> bool:
+    try:
+        from shopper.pdf.comparison import build_comparison_pdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def bench(built: Built, runs: int) -> list[Result]:
+    """Time every output for the newest month and for the whole history."""
+    from shopper.services import accounts, comparisons, synthetic
+
+    app = built.app
+    with app.app_context():
+        coordinator = accounts.get_user(f"coordinator@{synthetic.EMAIL_DOMAIN}")
+        bearer = {"Authorization": f"Bearer {accounts.create_token(coordinator, 'bench').secret}"}
+        session_id = coordinator.get_id()
+        db.session.remove()
+    api = app.test_client()
+    page = app.test_client()
+    with page.session_transaction() as session:
+        session["_user_id"] = session_id
+        session["_fresh"] = True
+    periods = {
+        "1 month": (built.last_month, _month_end(built.last_month)),
+        "all months": (built.first_month, _month_end(built.last_month)),
+    }
+    results = []
+    backend = built.backend
+    for period, (first, last) in periods.items():
+        args = {
+            "checklist": synthetic.CHECKLIST_CODE,
+            "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+        }
+
+        def build(args: dict[str, str] = args) -> int:
+            with app.app_context():
+                comparison = comparisons.build(comparisons.parse_query(args))
+                db.session.remove()
+            return len(comparison.stores)
+
+        def fetch(
+            client, path: str, kind: str, headers: dict[str, str], args: dict[str, str] = args
+        ) -> Callable[[], int]:
+            def request() -> int:
+                response = client.get(path, query_string=args, headers=headers)
+                if response.status_code != 200 or kind not in response.content_type:
+                    raise RuntimeError(f"{path}: {response.status_code} {response.content_type}")
+                return len(response.get_data())
+
+            return request
+
+        def yardstick(first: date = first, last: date = last) -> int:
+            with app.app_context():
+                rows = db.session.execute(
+                    text(YARDSTICK),
+                    {"checklist": built.checklist_id, "first": first, "last": last},
+                ).all()
+                db.session.remove()
+            return len(rows)
+
+        operations: list[tuple[str, Callable[[], int] | None]] = [
+            ("build", build),
+            ("JSON", fetch(api, "/api/v1/comparison", "json", bearer)),
+            ("page", fetch(page, "/reports/comparison", "html", {})),
+            ("CSV", fetch(api, "/api/v1/comparison.csv", "csv", bearer)),
+            ("XLSX", fetch(api, "/api/v1/comparison.xlsx", "spreadsheet", bearer)),
+            (
+                "PDF",
+                fetch(api, "/api/v1/comparison.pdf", "pdf", bearer) if _pdf_available() else None,
+            ),
+            ("GROUP BY", yardstick),
+        ]
+        for operation, run in operations:
+            if run is None:
+                results.append(Result(backend, operation, period, [], note="n/a"))
+                continue
+            results.append(measure(backend, operation, period, run, runs))
+    return results
+
+
+# -- the table --------------------------------------------------------------
+
+
+def _mb(value: float | None) -> str:
+    return "" if value is None else f"{value / 2**20:,.0f}"
+
+
+def _verdict(result: Result) -> str:
+    target = TARGETS.get((result.operation, result.period))
+    if target is None or result.median is None:
+        return ""
+    seconds, megabytes = target
+    ok = result.median < seconds
+    text = f"< {seconds:g} s"
+    if megabytes is not None:
+        ok = ok and max(result.rss or 0, result.traced or 0) < megabytes * 2**20
+        text += f", < {megabytes:g} MB"
+    return f"{text}: {'met' if ok else 'MISSED'}"
+
+
+def table(results: list[Result]) -> str:
+    """The results as a plain-text table."""
+    header = (
+        "backend",
+        "operation",
+        "period",
+        "median s",
+        "min–max s",
+        "RSS Δ MB",
+        "traced MB",
+        "output",
+        "target",
+    )
+    rows = [header]
+    for r in results:
+        if not r.times:
+            rows.append((r.backend, r.operation, r.period, r.note, "", "", "", "", ""))
+            continue
+        output = (
+            f"{r.size:,} rows"
+            if r.operation == "GROUP BY"
+            else f"{r.size:,} stores"
+            if r.operation == "build"
+            else f"{r.size / 1024:,.0f} kB"
+        )
+        rows.append(
+            (
+                r.backend,
+                r.operation,
+                r.period,
+                f"{r.median:.3f}",
+                f"{min(r.times):.3f}–{max(r.times):.3f}",
+                _mb(r.rss),
+                _mb(r.traced),
+                output,
+                _verdict(r),
+            )
+        )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
+    right = {3, 4, 5, 6, 7}
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [
+            str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# -- main -------------------------------------------------------------------
+
+
+def _postgres(stack: list[Callable[[], None]]) -> str | None:
+    """A URL of an empty PostgreSQL database, or None (and why, on stderr)."""
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        return os.environ["BENCH_POSTGRES_URL"]
+    try:
+        from tests.support.postgres import start_server
+    except ImportError:
+        log("postgresql: n/a (tests/support/postgres.py not importable; run from the repository)")
+        return None
+    try:
+        server = start_server()
+    except (RuntimeError, OSError) as error:
+        log(f"postgresql: n/a ({error})")
+        return None
+    stack.append(server.stop)
+    return server.create_database("shopper_bench")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the chain on each backend, run every operation, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stores", type=int, default=int(os.environ.get("BENCH_STORES", 2000)))
+    parser.add_argument("--months", type=int, default=int(os.environ.get("BENCH_MONTHS", 60)))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--backends", default=os.environ.get("BENCH_BACKENDS", "sqlite,postgresql"))
+    parser.add_argument("--keep", action="store_true", help="Keep the SQLite file and report it.")
+    options = parser.parse_args(argv)
+    backends = [b.strip() for b in options.backends.split(",") if b.strip()]
+    workdir = Path(tempfile.mkdtemp(prefix="shopper-bench-"))
+    cleanup: list[Callable[[], None]] = []
+    results: list[Result] = []
+    summaries = []
+    try:
+        for backend in backends:
+            if backend == "sqlite":
+                url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+            elif backend == "postgresql":
+                url = _postgres(cleanup)
+                if url is None:
+                    summaries.append("postgresql: n/a (no server binaries or it did not start)")
+                    continue
+            else:
+                parser.error(f"unknown backend {backend}")
+            built = build_database(
+                backend, url, workdir / f"instance-{backend}", options.stores, options.months
+            )
+            summaries.append(
+                f"{backend}: generated in {built.generation:.0f} s"
+                + (f" (+ {built.analyze:.0f} s ANALYZE)" if built.analyze > 0.5 else "")
+                + f", database {built.size / 2**20:,.0f} MB"
+            )
+            results += bench(built, options.runs)
+            with built.app.app_context():
+                db.engine.dispose()
+    finally:
+        for stop in reversed(cleanup):
+            stop()
+        if options.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    visits = options.stores * options.months
+    print(
+        f"\nBenchmark: {options.stores:,} stores × {options.months} months = {visits:,} "
+        f"approved visits; median of {options.runs} runs after a warm-up; "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    for summary in summaries:
+        print(f"  {summary}")
+    print()
+    print(table(results))
+    print(
+        "\nRSS Δ: rise of the process's peak RSS (VmHWM reset per run) over its RSS at the start"
+        " of the run, largest of the runs; traced: tracemalloc peak of the warm-up run."
+        "\nbuild: the comparison service alone (queries + domain), no output format."
+        "\nGROUP BY: the yardstick, one SQL GROUP BY store × question over the period's answer rows."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

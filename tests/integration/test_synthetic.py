@@ -1,0 +1,297 @@
+"""The synthetic chain: what the app would have stored, visit by visit, only faster."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import case, func, select
+
+from shopper.domain.checklist_format import parse_checklist
+from shopper.domain.comparison import to_json
+from shopper.domain.scoring import score_visit
+from shopper.extensions import db
+from shopper.models import (
+    Assignment,
+    Checklist,
+    ChecklistVersion,
+    Store,
+    StoreMonthQuestion,
+    StoreMonthSection,
+    StoreMonthTotal,
+    StoreRunningQuestion,
+    StoreRunningSection,
+    Visit,
+    VisitQuestionScore,
+    VisitSectionScore,
+)
+from shopper.services import comparisons, synthetic
+
+STORES, MONTHS = 40, 4
+
+
+@pytest.fixture
+def chain(app):
+    """A small chain: 40 stores (2 competitors) × 4 months."""
+    with app.app_context():
+        made = synthetic.generate(STORES, MONTHS, seed=3)
+    return made
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _rounded(value: object) -> object:
+    """Floats to 9 decimals, recursively: sums in another order differ in the last bits."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def test_chain_has_one_approved_visit_per_store_and_month(app, chain):
+    assert (chain.stores, chain.visits, chain.answers) == (40, 160, 160 * 40)
+    with app.app_context():
+        stores = db.session.execute(
+            select(Store.competitor, func.count()).group_by(Store.competitor)
+        )
+        assert dict(stores.all()) == {False: 38, True: 2}
+        assert synthetic.competitor_count(2000) == 100
+        assert len(set(db.session.execute(select(Store.region)).scalars())) > 3
+        statuses = db.session.execute(
+            select(Assignment.status, func.count()).group_by(Assignment.status)
+        )
+        assert dict(statuses.all()) == {"approved": 160}
+        assert db.session.execute(select(func.count(Visit.id))).scalar() == 160
+        pairs = db.session.execute(
+            select(Assignment.store_id, Assignment.first_day).distinct()
+        ).all()
+        assert len(pairs) == 160
+        outside = db.session.execute(
+            select(func.count())
+            .select_from(Visit)
+            .join(Visit.assignment)
+            .where(
+                (Visit.visited_on < Assignment.first_day) | (Visit.visited_on > Assignment.last_day)
+            )
+        ).scalar()
+        assert outside == 0
+        assert db.session.execute(select(func.count(VisitQuestionScore.id))).scalar() == 160 * 40
+
+
+def test_three_published_versions_each_in_force_in_its_months(app, chain):
+    with app.app_context():
+        checklist = db.session.execute(
+            select(Checklist).where(Checklist.code == synthetic.CHECKLIST_CODE)
+        ).scalar_one()
+        versions = checklist.published_versions
+        assert [v.number for v in versions] == [1, 2, 3]
+        assert all(v.published_at is not None for v in versions)
+        assert versions[0].published_at < versions[1].published_at < versions[2].published_at
+        parsed = [parse_checklist(v.document) for v in versions]
+        codes = [[q.code for _, q in p.questions()] for p in parsed]
+        assert [len(c) for c in codes] == [40, 40, 40]
+        assert [len(p.sections) for p in parsed] == [6, 6, 6]
+        assert set(codes[0]) - set(codes[1]) == {"music-volume"}
+        assert set(codes[1]) - set(codes[0]) == {"digital-receipt"}
+        assert codes[1] == codes[2]
+        assert parsed[1].question("greeted").points == 10
+        assert parsed[2].question("greeted").points == 15
+        months = synthetic.months_ending(chain.last_month, MONTHS)
+        used = db.session.execute(
+            select(Assignment.first_day, ChecklistVersion.number)
+            .join(ChecklistVersion, ChecklistVersion.id == Assignment.checklist_version_id)
+            .distinct()
+        ).all()
+        assert sorted(used) == [
+            (month, synthetic.version_index(i, MONTHS) + 1) for i, month in enumerate(months)
+        ]
+
+
+def test_stored_scores_are_the_scoring_engines(app, chain):
+    with app.app_context():
+        visits = db.session.execute(
+            select(Visit, ChecklistVersion.document)
+            .join(Visit.assignment)
+            .join(ChecklistVersion, ChecklistVersion.id == Assignment.checklist_version_id)
+        ).all()
+        sections = {
+            (row.visit_id, row.section_code): row.score
+            for row in db.session.execute(select(VisitSectionScore)).scalars()
+        }
+        for visit, document in visits:
+            result = score_visit(
+                parse_checklist(document), {c: a["value"] for c, a in visit.answers.items()}
+            )
+            assert (visit.overall, visit.earned, visit.possible, visit.critical_failure) == (
+                result.overall,
+                result.earned,
+                result.possible,
+                result.critical_failure,
+            )
+            for code, section in result.sections.items():
+                assert sections[(visit.id, code)] == section.score
+        scores = [visit.overall for visit, _ in visits]
+        assert 0 <= min(scores) < max(scores) <= 100
+        assert 0 < sum(visit.critical_failure for visit, _ in visits) < len(visits) / 5
+
+
+def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
+    month = Assignment.first_day
+    with app.app_context():
+        stored = {
+            (r.month, r.store_id): (r.visits, r.overall_sum, r.overall_count, r.critical_failures)
+            for r in db.session.execute(select(StoreMonthTotal)).scalars()
+        }
+        recomputed = db.session.execute(
+            select(
+                month,
+                Assignment.store_id,
+                func.count(Visit.id),
+                func.sum(Visit.overall),
+                func.count(Visit.overall),
+                func.sum(case((Visit.critical_failure, 1), else_=0)),
+            )
+            .join(Visit.assignment)
+            .where(Assignment.status == "approved")
+            .group_by(month, Assignment.store_id)
+        ).all()
+        assert _rounded(stored) == _rounded({(m, s): tuple(rest) for m, s, *rest in recomputed})
+        assert len(stored) == 160
+
+        stored = {
+            (r.month, r.store_id, r.section_code): (r.score_sum, r.score_count)
+            for r in db.session.execute(select(StoreMonthSection)).scalars()
+        }
+        recomputed = db.session.execute(
+            select(
+                month,
+                Assignment.store_id,
+                VisitSectionScore.section_code,
+                func.sum(VisitSectionScore.score),
+                func.count(VisitSectionScore.score),
+            )
+            .join(VisitSectionScore.visit)
+            .join(Visit.assignment)
+            .where(VisitSectionScore.score.is_not(None))
+            .group_by(month, Assignment.store_id, VisitSectionScore.section_code)
+        ).all()
+        assert _rounded(stored) == _rounded(
+            {(m, s, c): tuple(rest) for m, s, c, *rest in recomputed}
+        )
+
+        stored = {
+            (r.month, r.store_id, r.question_code): (r.earned, r.possible, r.counted, r.fails)
+            for r in db.session.execute(select(StoreMonthQuestion)).scalars()
+        }
+        earned = func.coalesce(VisitQuestionScore.earned, 0.0)
+        recomputed = db.session.execute(
+            select(
+                month,
+                Assignment.store_id,
+                VisitQuestionScore.question_code,
+                func.sum(earned),
+                func.sum(VisitQuestionScore.possible),
+                func.count(),
+                func.sum(case((earned < VisitQuestionScore.possible, 1), else_=0)),
+            )
+            .join(VisitQuestionScore.visit)
+            .join(Visit.assignment)
+            .where(VisitQuestionScore.counted.is_(True))
+            .group_by(month, Assignment.store_id, VisitQuestionScore.question_code)
+        ).all()
+        assert _rounded(stored) == _rounded(
+            {(m, s, c): tuple(rest) for m, s, c, *rest in recomputed}
+        )
+        assert (
+            0
+            < sum(fails for *_, fails in stored.values())
+            < sum(counted for *_, counted, _ in stored.values())
+        )
+
+
+def _all_raw(first: date, last: date):
+    """split_period that sends every day of the period to the visit rows."""
+    return None, [(first, last)]
+
+
+def test_running_sums_are_the_monthly_sums_added_up_every_month(app, chain):
+    months = synthetic.months_ending(chain.last_month, MONTHS)
+    with app.app_context():
+        for running, monthly, code, names in (
+            (StoreRunningSection, StoreMonthSection, "section_code", ("score_sum", "score_count")),
+            (
+                StoreRunningQuestion,
+                StoreMonthQuestion,
+                "question_code",
+                ("earned", "possible", "counted", "fails"),
+            ),
+        ):
+            per_month = {}
+            for row in db.session.execute(select(monthly)).scalars():
+                key = (row.store_id, getattr(row, code))
+                per_month[key, row.month] = [getattr(row, name) for name in names]
+            expected = {}
+            for store_id, key in {k for k, _ in per_month}:
+                total = [0] * len(names)
+                for month in months:
+                    found = per_month.get(((store_id, key), month))
+                    if found is None and not any(total):
+                        continue  # the series starts with its first month
+                    total = [a + b for a, b in zip(total, found or [0] * len(names), strict=True)]
+                    expected[store_id, key, month] = total
+            stored = {
+                (row.store_id, getattr(row, code), row.month): [getattr(row, n) for n in names]
+                for row in db.session.execute(select(running)).scalars()
+            }
+            assert _rounded(stored) == _rounded(expected)
+            assert len(stored) == len(expected) > STORES * MONTHS
+
+
+@pytest.mark.parametrize("shape", ["one month", "edge days", "all months"])
+def test_comparison_from_monthly_sums_equals_one_from_the_visits(app, chain, monkeypatch, shape):
+    months = synthetic.months_ending(chain.last_month, MONTHS)
+    if shape == "one month":
+        first, last = months[2], _month_end(months[2])
+    elif shape == "edge days":  # two whole months in the middle, edge days on both sides
+        first, last = months[0] + timedelta(days=9), months[3] + timedelta(days=19)
+    else:  # every month, and the month after (none of its visits exist yet)
+        first, last = months[0], _month_end(months[3] + timedelta(days=31))
+    query = comparisons.parse_query(
+        {
+            "checklist": synthetic.CHECKLIST_CODE,
+            "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+        }
+    )
+    with app.app_context():
+        months_used, edges = comparisons.split_period(first, last)
+        assert months_used is not None
+        assert (edges == []) == (shape != "edge days")
+        from_sums = to_json(comparisons.build(query))
+        monkeypatch.setattr(comparisons, "split_period", _all_raw)
+        from_visits = to_json(comparisons.build(query))
+    assert from_sums["chain"]["visits"] > 0
+    if shape == "one month":
+        # One visit per store and month: every sum is one value, so equal to the last bit.
+        assert from_sums == from_visits
+    else:
+        assert _rounded(from_sums) == _rounded(from_visits)
+
+
+def test_generate_command(app, runner):
+    result = runner.invoke(
+        args=["demo", "generate", "--stores", "20", "--months", "2", "--seed", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Generated 20 stores (1 competitors)" in result.output
+    assert "40 approved visits with 1,600 answers" in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(Visit.id))).scalar() == 40
+    again = runner.invoke(args=["demo", "generate", "--stores", "20", "--months", "2"])
+    assert again.exit_code == 1
+    assert "has a synthetic chain already" in again.output
