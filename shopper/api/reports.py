@@ -20,6 +20,7 @@ def _comparison():
 
 @bp.get("/comparison")
 @roles(Role.COORDINATOR, Role.OWNER)
+@comparisons.cycle_collector_paused()
 def comparison() -> object:
     """The comparison document of spec/api.md."""
     _, built = _comparison()
@@ -28,6 +29,7 @@ def comparison() -> object:
 
 @bp.get("/comparison.csv")
 @roles(Role.COORDINATOR, Role.OWNER)
+@comparisons.cycle_collector_paused()
 def comparison_csv() -> object:
     """The comparison as CSV: stores, then questions."""
     query, built = _comparison()
@@ -36,6 +38,7 @@ def comparison_csv() -> object:
 
 @bp.get("/comparison.xlsx")
 @roles(Role.COORDINATOR, Role.OWNER)
+@comparisons.cycle_collector_paused()
 def comparison_xlsx() -> object:
     """The comparison as XLSX: a stores sheet and a questions sheet."""
     query, built = _comparison()
@@ -44,6 +47,7 @@ def comparison_xlsx() -> object:
 
 @bp.get("/comparison.pdf")
 @roles(Role.COORDINATOR, Role.OWNER)
+@comparisons.cycle_collector_paused()
 def comparison_pdf() -> object:
     """The comparison as a PDF for owners."""
     query, built = _comparison()

@@ -24,7 +24,7 @@ class StoreInfo:
     competitor: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionSums:
     """Additive results of one question at one store over some visits."""
 
@@ -291,15 +291,25 @@ def compare(
         for name in region_names
     )
     question_rows = []
-    own_rows = [r for r in rows if not r.store.competitor]
-    own_sums = [current[r.store.code].questions for r in own_rows]
+    # One pass over the chain's stores (competitors apart), stores in ranking order.
+    chain = {q.code: QuestionSums() for q in question_list}
+    store_scores: dict[str, list[float]] = {q.code: [] for q in question_list}
+    for r in rows:
+        if r.store.competitor:
+            continue
+        for code, found in current[r.store.code].questions.items():
+            total = chain.get(code)
+            if total is not None:
+                total.earned += found.earned
+                total.possible += found.possible
+                total.counted += found.counted
+                total.fails += found.fails
+        for code, value in r.questions.items():
+            if value is not None:
+                store_scores[code].append(value)
     for q in question_list:
-        chain_sums = QuestionSums()
-        for store_questions in own_sums:
-            found = store_questions.get(q.code)
-            if found is not None:
-                chain_sums.add(found)
-        per_store = [v for r in own_rows if (v := r.questions[q.code]) is not None]
+        chain_sums = chain[q.code]
+        per_store = store_scores[q.code]
         question_rows.append(
             QuestionRow(
                 info=q,

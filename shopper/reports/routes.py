@@ -62,6 +62,7 @@ def _form_context(args: dict[str, str]) -> dict[str, object]:
 
 @bp.get("/comparison")
 @roles(Role.OWNER, Role.COORDINATOR)
+@comparisons.cycle_collector_paused()
 def comparison() -> object:
     """The comparison page: headline, ranking, heat map, questions, regions, trend."""
     args = _query_args()
@@ -85,6 +86,7 @@ def comparison() -> object:
 
 @bp.get("/comparison.csv")
 @roles(Role.OWNER, Role.COORDINATOR)
+@comparisons.cycle_collector_paused()
 def comparison_csv() -> object:
     """The comparison as CSV."""
     query = comparisons.parse_query(_query_args())
@@ -93,6 +95,7 @@ def comparison_csv() -> object:
 
 @bp.get("/comparison.xlsx")
 @roles(Role.OWNER, Role.COORDINATOR)
+@comparisons.cycle_collector_paused()
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
     query = comparisons.parse_query(_query_args())
@@ -101,6 +104,7 @@ def comparison_xlsx() -> object:
 
 @bp.get("/comparison.pdf")
 @roles(Role.OWNER, Role.COORDINATOR)
+@comparisons.cycle_collector_paused()
 def comparison_pdf() -> object:
     """The comparison as a PDF for owners."""
     query = comparisons.parse_query(_query_args())
@@ -109,6 +113,7 @@ def comparison_pdf() -> object:
 
 @bp.get("/stores/<code>")
 @roles(Role.OWNER, Role.COORDINATOR)
+@comparisons.cycle_collector_paused()
 def store(code: str) -> object:
     """One store in the period: its visits, and its sections and questions against the chain."""
     args = _query_args()
