@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -295,3 +296,19 @@ def test_generate_command(app, runner):
     again = runner.invoke(args=["demo", "generate", "--stores", "20", "--months", "2"])
     assert again.exit_code == 1
     assert "has a synthetic chain already" in again.output
+
+
+def test_bench_prints_every_operation_for_both_periods(capsys):
+    from shopper import bench
+
+    assert (
+        bench.main(["--stores", "20", "--months", "2", "--runs", "1", "--backends", "sqlite"]) == 0
+    )
+    table = capsys.readouterr().out
+    assert "20 stores × 2 months = 40 approved visits" in table
+    for operation in ("build", "JSON", "page", "CSV", "XLSX", "PDF", "GROUP BY"):
+        for period in ("1 month", "all months"):
+            assert re.search(
+                rf"^sqlite\s+{re.escape(operation)}\s+{period}\s+\d+\.\d{{3}}\s", table, re.M
+            )
+    assert "< 0.3 s: met" in table  # 20 stores are far inside every target
