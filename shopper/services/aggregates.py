@@ -164,7 +164,7 @@ def apply_visit(visit: Visit, sign: int) -> None:
         _carry_forward(assignment.checklist_id, month, old_horizon)
     key = {
         "checklist_id": assignment.checklist_id,
-        "month": month_of(visit.visited_on),
+        "month": month,
         "store_id": assignment.store_id,
     }
     has_overall = visit.overall is not None
@@ -182,66 +182,43 @@ def apply_visit(visit: Visit, sign: int) -> None:
         ],
         ["visits", "overall_sum", "overall_count", "critical_failures"],
     )
+    sections = {
+        s.section_code: {"score_sum": sign * s.score, "score_count": sign}
+        for s in visit.section_scores
+        if s.score is not None
+    }
+    questions = {
+        q.question_code: {
+            "earned": sign * (q.earned or 0.0),
+            "possible": sign * q.possible,
+            "counted": sign,
+            "fails": sign * int((q.earned or 0.0) < q.possible),
+        }
+        for q in visit.question_scores
+        if q.counted
+    }
     _upsert(
         StoreMonthSection,
         ["checklist_id", "month", "store_id", "section_code"],
-        [
-            {
-                **key,
-                "section_code": s.section_code,
-                "score_sum": sign * s.score,
-                "score_count": sign,
-            }
-            for s in visit.section_scores
-            if s.score is not None
-        ],
+        [{**key, "section_code": code, **sums} for code, sums in sections.items()],
         ["score_sum", "score_count"],
     )
     _upsert(
         StoreMonthQuestion,
         ["checklist_id", "month", "store_id", "question_code"],
-        [
-            {
-                **key,
-                "question_code": q.question_code,
-                "earned": sign * (q.earned or 0.0),
-                "possible": sign * q.possible,
-                "counted": sign,
-                "fails": sign * int((q.earned or 0.0) < q.possible),
-            }
-            for q in visit.question_scores
-            if q.counted
-        ],
+        [{**key, "question_code": code, **sums} for code, sums in questions.items()],
         ["earned", "possible", "counted", "fails"],
     )
-    _add_running(
-        assignment.checklist_id,
-        assignment.store_id,
-        month,
-        last_month,
-        StoreRunningSection.__table__,
-        "section_code",
-        {
-            s.section_code: {"score_sum": sign * s.score, "score_count": sign}
-            for s in visit.section_scores
-            if s.score is not None
-        },
-    )
-    _add_running(
-        assignment.checklist_id,
-        assignment.store_id,
-        month,
-        last_month,
-        StoreRunningQuestion.__table__,
-        "question_code",
-        {
-            q.question_code: {
-                "earned": sign * (q.earned or 0.0),
-                "possible": sign * q.possible,
-                "counted": sign,
-                "fails": sign * int((q.earned or 0.0) < q.possible),
-            }
-            for q in visit.question_scores
-            if q.counted
-        },
-    )
+    for table, code_column, deltas in (
+        (StoreRunningSection.__table__, "section_code", sections),
+        (StoreRunningQuestion.__table__, "question_code", questions),
+    ):
+        _add_running(
+            assignment.checklist_id,
+            assignment.store_id,
+            month,
+            last_month,
+            table,
+            code_column,
+            deltas,
+        )
