@@ -33,13 +33,6 @@ class QuestionSums:
     counted: int = 0
     fails: int = 0
 
-    def add(self, other: QuestionSums) -> None:
-        """Add another period's or source's sums."""
-        self.earned += other.earned
-        self.possible += other.possible
-        self.counted += other.counted
-        self.fails += other.fails
-
 
 @dataclass
 class StoreSums:
@@ -51,19 +44,6 @@ class StoreSums:
     critical_failures: int = 0
     sections: dict[str, list[float]] = field(default_factory=dict)  # code → [Σ score, count]
     questions: dict[str, QuestionSums] = field(default_factory=dict)
-
-    def add(self, other: StoreSums) -> None:
-        """Add another period's or source's sums."""
-        self.visits += other.visits
-        self.overall_sum += other.overall_sum
-        self.overall_count += other.overall_count
-        self.critical_failures += other.critical_failures
-        for code, (total, count) in other.sections.items():
-            mine = self.sections.setdefault(code, [0.0, 0])
-            mine[0] += total
-            mine[1] += count
-        for code, sums in other.questions.items():
-            self.questions.setdefault(code, QuestionSums()).add(sums)
 
     @property
     def score(self) -> float | None:
