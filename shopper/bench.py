@@ -36,7 +36,7 @@ import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -44,6 +44,7 @@ from sqlalchemy import text
 
 from shopper import create_app
 from shopper.extensions import db
+from shopper.services.aggregates import month_end
 
 RUNS = 5
 # The targets of the issue, in seconds and MB: (operation, period) → (seconds, MB or None).
@@ -219,10 +220,6 @@ def build_database(backend: str, url: str, instance: Path, stores: int, months: 
 # -- operations -------------------------------------------------------------
 
 
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
 def _pdf_available() -> bool:
     try:
         from shopper.pdf.comparison import build_comparison_pdf  # noqa: F401
@@ -247,8 +244,8 @@ def bench(built: Built, runs: int) -> list[Result]:
         session["_user_id"] = session_id
         session["_fresh"] = True
     periods = {
-        "1 month": (built.last_month, _month_end(built.last_month)),
-        "all months": (built.first_month, _month_end(built.last_month)),
+        "1 month": (built.last_month, month_end(built.last_month)),
+        "all months": (built.first_month, month_end(built.last_month)),
     }
     results = []
     backend = built.backend

@@ -51,6 +51,11 @@ def next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return next_month(day) - timedelta(days=1)
+
+
 def previous_month(month: date) -> date:
     """The first day of the month before ``month``'s."""
     return (month.replace(day=1) - timedelta(days=1)).replace(day=1)

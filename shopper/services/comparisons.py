@@ -94,19 +94,16 @@ def parse_query(args: dict[str, str]) -> ComparisonQuery:
     )
 
 
-def _month_end(month: date) -> date:
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
-
-
 def split_period(
     first_day: date, last_day: date
 ) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """The whole months inside a period (first and last month), and the edge day ranges."""
-    first_month = first_day if first_day.day == 1 else _month_end(first_day) + timedelta(days=1)
+    first_month = (
+        first_day if first_day.day == 1 else aggregates.month_end(first_day) + timedelta(days=1)
+    )
     last_month_end = (
         last_day
-        if last_day == _month_end(last_day)
+        if last_day == aggregates.month_end(last_day)
         else last_day.replace(day=1) - timedelta(days=1)
     )
     if first_month > last_month_end:
@@ -368,7 +365,7 @@ def _trend(checklist_id: int, last_day: date, stores: dict[int, StoreInfo]) -> l
     last_month = last_day.replace(day=1)
     first_month = last_month
     for _ in range(TREND_MONTHS - 1):
-        first_month = (first_month - timedelta(days=1)).replace(day=1)
+        first_month = aggregates.previous_month(first_month)
     statement = select(
         StoreMonthTotal.month,
         StoreMonthTotal.store_id,
@@ -397,7 +394,7 @@ def _trend(checklist_id: int, last_day: date, stores: dict[int, StoreInfo]) -> l
     while month <= last_month:
         own, rivals = by_month.get(month, ([], []))
         points.append(TrendPoint(month, rules.mean(own), rules.mean(rivals)))
-        month = _month_end(month) + timedelta(days=1)
+        month = aggregates.next_month(month)
     return points
 
 

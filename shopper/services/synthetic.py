@@ -50,7 +50,7 @@ from shopper.models import (
 )
 from shopper.models.base import UTCDateTime
 from shopper.services import checklists
-from shopper.services.aggregates import month_of
+from shopper.services.aggregates import month_end, month_of, previous_month
 from shopper.services.errors import Conflict, Invalid
 
 CHECKLIST_CODE = "chain-audit"
@@ -348,7 +348,7 @@ def months_ending(last_month: date, count: int) -> list[date]:
     """First days of the ``count`` months ending with ``last_month``'s, oldest first."""
     months = [last_month.replace(day=1)]
     while len(months) < count:
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+        months.append(previous_month(months[-1]))
     return list(reversed(months))
 
 
@@ -674,10 +674,6 @@ def _profiles(
     return profiles
 
 
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
 @dataclass
 class _Chunk:
     """The rows of up to CHUNK_VISITS visits, written in one transaction."""
@@ -879,7 +875,7 @@ def generate(
     for month_index, month, group, last_of_month in _visit_chunks(profiles, month_list):
         number = version_index(month_index, months)
         version, checklist, plan = versions[number], parsed[number], plans[number]
-        month_end = _month_end(month)
+        last_day = month_end(month)
         assignment_ids = writer.reserve_ids(Assignment.__table__, len(group))
         visit_ids = writer.reserve_ids(Visit.__table__, len(group))
         chunk = _Chunk.empty()
@@ -887,7 +883,7 @@ def generate(
             values = _answers(plan, store, month_index, random)
             result = score_visit(checklist, values)
             shopper_id = store.shopper_ids[month_index % 2]
-            day = month + timedelta(days=random.randint(0, min(24, month_end.day - 1)))
+            day = month + timedelta(days=random.randint(0, min(24, last_day.day - 1)))
             start = time(random.randint(9, 18), random.choice((0, 10, 15, 20, 30, 40, 45, 50)))
             finish = datetime.combine(day, start) + timedelta(minutes=random.randint(12, 45))
             created = datetime.combine(month - timedelta(days=5), time(8, 30), tzinfo=UTC)
@@ -901,7 +897,7 @@ def generate(
                     "store_id": store.store_id,
                     "shopper_id": shopper_id,
                     "first_day": month,
-                    "last_day": month_end,
+                    "last_day": last_day,
                     "briefing": "Buy a small item, then ask to return it without the receipt.",
                     "status": "approved",
                     "created_at": created,
@@ -959,7 +955,7 @@ def generate(
                 "version": version.number,
                 "shopper": shopper_emails[shopper_id],
                 "first_day": month.isoformat(),
-                "last_day": month_end.isoformat(),
+                "last_day": last_day.isoformat(),
             }
             chunk.events.extend(
                 (
