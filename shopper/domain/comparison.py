@@ -24,16 +24,6 @@ class StoreInfo:
     competitor: bool
 
 
-@dataclass(slots=True)
-class QuestionSums:
-    """Additive results of one question at one store over some visits."""
-
-    earned: float = 0.0
-    possible: float = 0.0
-    counted: int = 0
-    fails: int = 0
-
-
 @dataclass
 class StoreSums:
     """Additive results of one store's approved visits in a period."""
@@ -42,8 +32,10 @@ class StoreSums:
     overall_sum: float = 0.0
     overall_count: int = 0
     critical_failures: int = 0
-    sections: dict[str, list[float]] = field(default_factory=dict)  # code → [Σ score, count]
-    questions: dict[str, QuestionSums] = field(default_factory=dict)
+    # code → [Σ score, scored visits]
+    sections: dict[str, list[float]] = field(default_factory=dict)
+    # code → [Σ earned, Σ possible, answers counted, fails]
+    questions: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def score(self) -> float | None:
@@ -159,7 +151,7 @@ def population_stdev(values: Iterable[float]) -> float | None:
     if not values:
         return None
     centre = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((v - centre) ** 2 for v in values) / len(values))
+    return math.sqrt(math.fsum([(v - centre) ** 2 for v in values]) / len(values))
 
 
 def rank(scores: Mapping[str, float | None]) -> dict[str, int]:
@@ -177,25 +169,28 @@ def rank(scores: Mapping[str, float | None]) -> dict[str, int]:
     return ranks
 
 
-def _question_score(sums: QuestionSums | None) -> float | None:
-    if sums is None or sums.counted == 0 or sums.possible == 0:
+def add_sums(into: dict[str, list[float]], sums: Mapping[str, list[float]], sign: int = 1) -> None:
+    """Add (or with ``sign=-1`` take away) one dict of code → sums to another, in place.
+
+    Section sums are [Σ score, count], question sums [Σ earned, Σ possible,
+    counted, fails]; a code whose count comes back to zero is dropped.
+    """
+    for code, values in sums.items():
+        mine = into.get(code)
+        if mine is None:
+            into[code] = list(values) if sign == 1 else [sign * value for value in values]
+            continue
+        for index, value in enumerate(values):
+            mine[index] += sign * value
+        if not mine[1 if len(mine) == 2 else 2]:
+            del into[code]
+
+
+def _question_score(sums: list[float] | None) -> float | None:
+    """Σ earned over Σ possible, as a percentage (None without a counted answer)."""
+    if sums is None or not sums[2] or not sums[1]:
         return None
-    return sums.earned * 100 / sums.possible
-
-
-def _question_scores(
-    sums: Mapping[str, QuestionSums], codes: Iterable[str]
-) -> dict[str, float | None]:
-    """Each question's score at one store (what ``_question_score`` gives, inlined for speed)."""
-    scores: dict[str, float | None] = {}
-    for code in codes:
-        found = sums.get(code)
-        scores[code] = (
-            found.earned * 100 / found.possible
-            if found is not None and found.counted and found.possible
-            else None
-        )
-    return scores
+    return sums[0] * 100 / sums[1]
 
 
 def compare(
@@ -217,6 +212,7 @@ def compare(
     previous_first, previous_last = previous_period(first_day, last_day)
     section_list = tuple(sections)
     question_list = tuple(questions)
+    section_codes = [s.code for s in section_list]
     question_codes = [q.code for q in question_list]
     shown = [
         s
@@ -231,8 +227,18 @@ def compare(
     scores = {s.code: current[s.code].score for s in visited}
     ranks = rank(scores)
     rows = []
+    # Per store, its question sums and scores in the order of ``question_codes``
+    # (the hot loops of a chain-scale report: stores × questions, kept plain).
+    aligned: dict[str, tuple[list, list]] = {}
     for store in visited:
         sums = current[store.code]
+        store_sections = sums.sections
+        question_sums = list(map(sums.questions.get, question_codes))
+        question_scores = [
+            found[0] * 100 / found[1] if found is not None and found[2] and found[1] else None
+            for found in question_sums
+        ]
+        aligned[store.code] = question_sums, question_scores
         before = previous.get(store.code)
         before_score = before.score if before else None
         rows.append(
@@ -248,14 +254,14 @@ def compare(
                 ),
                 critical_failures=sums.critical_failures,
                 sections={
-                    s.code: (
-                        sums.sections[s.code][0] / sums.sections[s.code][1]
-                        if sums.sections.get(s.code) and sums.sections[s.code][1]
+                    code: (
+                        found[0] / found[1]
+                        if (found := store_sections.get(code)) and found[1]
                         else None
                     )
-                    for s in section_list
+                    for code in section_codes
                 },
-                questions=_question_scores(sums.questions, question_codes),
+                questions=dict(zip(question_codes, question_scores, strict=True)),
             )
         )
     rows.sort(key=lambda r: (r.score is None, r.rank, r.store.code))
@@ -271,35 +277,26 @@ def compare(
         for name in region_names
     )
     question_rows = []
-    # One pass over the chain's stores (competitors apart), stores in ranking order.
-    chain = {q.code: QuestionSums() for q in question_list}
-    store_scores: dict[str, list[float]] = {q.code: [] for q in question_list}
-    for r in rows:
-        if r.store.competitor:
-            continue
-        for code, found in current[r.store.code].questions.items():
-            total = chain.get(code)
-            if total is not None:
-                total.earned += found.earned
-                total.possible += found.possible
-                total.counted += found.counted
-                total.fails += found.fails
-        for code, value in r.questions.items():
-            if value is not None:
-                store_scores[code].append(value)
-    for q in question_list:
-        chain_sums = chain[q.code]
-        per_store = store_scores[q.code]
+    # Per question, over the chain's stores (competitors apart) in ranking order.
+    own_aligned = [aligned[r.store.code] for r in rows if not r.store.competitor]
+    if own_aligned:
+        sums_by_question = zip(*(sums for sums, _ in own_aligned), strict=True)
+        scores_by_question = zip(*(scores for _, scores in own_aligned), strict=True)
+    else:
+        sums_by_question = scores_by_question = [()] * len(question_list)
+    for q, column, column_scores in zip(
+        question_list, sums_by_question, scores_by_question, strict=True
+    ):
+        found = [sums for sums in column if sums is not None]
+        earned, possible, counted, fails = map(sum, zip(*found, strict=True)) if found else (0,) * 4
         question_rows.append(
             QuestionRow(
                 info=q,
-                score=_question_score(chain_sums),
-                answers=chain_sums.counted,
-                fails=chain_sums.fails,
-                fail_rate=chain_sums.fails * 100 / chain_sums.counted
-                if chain_sums.counted
-                else None,
-                consistency=population_stdev(per_store),
+                score=_question_score([earned, possible, counted, fails]),
+                answers=counted,
+                fails=fails,
+                fail_rate=fails * 100 / counted if counted else None,
+                consistency=population_stdev([v for v in column_scores if v is not None]),
             )
         )
     return Comparison(

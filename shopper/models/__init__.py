@@ -1,11 +1,9 @@
 """Typed SQLAlchemy models, one module per concept."""
 
 from shopper.models.aggregate import (
-    StoreMonthQuestion,
-    StoreMonthSection,
+    StoreMonthDetail,
     StoreMonthTotal,
-    StoreRunningQuestion,
-    StoreRunningSection,
+    StoreRunningDetail,
 )
 from shopper.models.assignment import (
     Assignment,
@@ -26,11 +24,9 @@ __all__ = [
     "AuditEvent",
     "Photo",
     "Store",
-    "StoreMonthQuestion",
-    "StoreMonthSection",
+    "StoreMonthDetail",
     "StoreMonthTotal",
-    "StoreRunningQuestion",
-    "StoreRunningSection",
+    "StoreRunningDetail",
     "Visit",
     "VisitQuestionScore",
     "VisitSectionScore",

@@ -1,14 +1,17 @@
 """Keeps the sums of approved visits: added on approval, taken back on withdrawal.
 
-Two kinds, both per checklist and store: the sums of each month
-(``StoreMonth*``), and for sections and questions the running sums up to each
-month (``StoreRunning*``), so that a comparison over many months reads two
-rows per store and question instead of one per month.
+Per checklist and store: the totals of each month (``StoreMonthTotal``), its
+section and question sums (``StoreMonthDetail``), and the running section and
+question sums up to each month (``StoreRunningDetail``), so that a comparison
+over many months reads two rows per store instead of one per month.
 
-The running sums are dense: every series (checklist, store, code) has a row
-for each month from its first one to the checklist's horizon, the newest month
-of its monthly sums. A visit in a month past the horizon first carries every
-series forward to that month.
+The running sums are dense: every store's series has a row for each month
+from its first one to the checklist's horizon, the newest month of its
+monthly sums. A visit in a month past the horizon first carries every series
+forward to that month.
+
+Section and question sums are packed per row as JSON (``pack``/``unpack``):
+code → [Σ score, count] and code → [Σ earned, Σ possible, counted, fails].
 """
 
 from __future__ import annotations
@@ -16,29 +19,31 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+import orjson
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from shopper.domain.comparison import add_sums
 from shopper.extensions import db
 from shopper.models import (
     Checklist,
-    StoreMonthQuestion,
-    StoreMonthSection,
+    StoreMonthDetail,
     StoreMonthTotal,
-    StoreRunningQuestion,
-    StoreRunningSection,
+    StoreRunningDetail,
     Visit,
 )
 
-# (table, the code column, the summed columns)
-RUNNING: tuple[tuple[Table, str, tuple[str, ...]], ...] = (
-    (StoreRunningSection.__table__, "section_code", ("score_sum", "score_count")),
-    (
-        StoreRunningQuestion.__table__,
-        "question_code",
-        ("earned", "possible", "counted", "fails"),
-    ),
-)
+Sums = dict[str, list[float]]
+
+
+def pack(sums: Sums) -> str:
+    """The JSON text of code → sums (floats exactly as they are: shortest round-trip form)."""
+    return orjson.dumps(sums).decode()
+
+
+def unpack(text: str | bytes | None) -> Sums:
+    """code → sums from ``pack``'s text."""
+    return orjson.loads(text) if text else {}
 
 
 def month_of(day: date) -> date:
@@ -78,20 +83,43 @@ def horizon(checklist_id: int) -> date | None:
 
 
 def _carry_forward(checklist_id: int, until: date, old_horizon: date | None) -> None:
-    """Copy every running series' row of the horizon into each month up to ``until``."""
+    """Copy every store's running row of the horizon into each month up to ``until``."""
     if old_horizon is None:
         return
-    for table, code, names in RUNNING:
-        columns = ["checklist_id", "store_id", code, *names]
-        month = old_horizon
-        while month < until:
-            following = next_month(month)
-            source = select(
-                *(table.c[name] for name in columns),
-                bindparam("following", following, type_=table.c.month.type),
-            ).where(table.c.checklist_id == checklist_id, table.c.month == month)
-            db.session.execute(insert(table).from_select([*columns, "month"], source))
-            month = following
+    table = StoreRunningDetail.__table__
+    columns = ["checklist_id", "store_id", "sections", "questions"]
+    month = old_horizon
+    while month < until:
+        following = next_month(month)
+        source = select(
+            *(table.c[name] for name in columns),
+            bindparam("following", following, type_=table.c.month.type),
+        ).where(table.c.checklist_id == checklist_id, table.c.month == month)
+        db.session.execute(insert(table).from_select([*columns, "month"], source))
+        month = following
+
+
+def _add_details(
+    checklist_id: int, store_id: int, month: date, sections: Sums, questions: Sums, sign: int
+) -> None:
+    """Add one visit's section and question sums to its store's month."""
+    found = db.session.execute(
+        select(StoreMonthDetail).where(
+            StoreMonthDetail.checklist_id == checklist_id,
+            StoreMonthDetail.month == month,
+            StoreMonthDetail.store_id == store_id,
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        found = StoreMonthDetail(
+            checklist_id=checklist_id, month=month, store_id=store_id, sections="{}", questions="{}"
+        )
+        db.session.add(found)
+    mine_sections, mine_questions = unpack(found.sections), unpack(found.questions)
+    add_sums(mine_sections, sections, sign)
+    add_sums(mine_questions, questions, sign)
+    found.sections, found.questions = pack(mine_sections), pack(mine_questions)
+    db.session.flush()
 
 
 def _add_running(
@@ -99,46 +127,53 @@ def _add_running(
     store_id: int,
     month: date,
     last_month: date,
-    table: Table,
-    code_column: str,
-    deltas: dict[str, dict[str, float]],
+    sections: Sums,
+    questions: Sums,
+    sign: int,
 ) -> None:
-    """Add ``deltas`` (code → column → amount) to a store's series from ``month`` on."""
-    if not deltas:
-        return
-    code = table.c[code_column]
-    series = and_(table.c.checklist_id == checklist_id, table.c.store_id == store_id)
-    starts = dict(
+    """Add one visit's sums to its store's running rows from ``month`` on.
+
+    Months before the series began (all, for a new one) start from these sums alone.
+    """
+    table = StoreRunningDetail.__table__
+    series = (table.c.checklist_id == checklist_id, table.c.store_id == store_id)
+    rows = db.session.execute(
+        select(table.c.id, table.c.month, table.c.sections, table.c.questions).where(
+            *series, table.c.month >= month
+        )
+    ).all()
+    changed = []
+    for row_id, _, packed_sections, packed_questions in rows:
+        mine_sections, mine_questions = unpack(packed_sections), unpack(packed_questions)
+        add_sums(mine_sections, sections, sign)
+        add_sums(mine_questions, questions, sign)
+        changed.append(
+            {"b_id": row_id, "b_sections": pack(mine_sections), "b_questions": pack(mine_questions)}
+        )
+    if changed:
         db.session.execute(
-            select(code, func.min(table.c.month))
-            .where(series, code.in_(list(deltas)))
-            .group_by(code)
-        ).all()
-    )
-    names = list(next(iter(deltas.values())))
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(sections=bindparam("b_sections"), questions=bindparam("b_questions")),
+            changed,
+        )
+    start = db.session.execute(select(func.min(table.c.month)).where(*series)).scalar()
+    if isinstance(start, str):  # SQLite hands back dates of aggregates as text
+        start = date.fromisoformat(start)
+    end = previous_month(start) if start is not None else last_month
+    if end < month:
+        return
+    alone_sections, alone_questions = {}, {}
+    add_sums(alone_sections, sections, sign)
+    add_sums(alone_questions, questions, sign)
+    packed = {"sections": pack(alone_sections), "questions": pack(alone_questions)}
     db.session.execute(
-        update(table)
-        .where(series, code == bindparam("b_code"), table.c.month >= month)
-        .values({name: table.c[name] + bindparam(f"b_{name}") for name in names}),
+        insert(table),
         [
-            {"b_code": key, **{f"b_{name}": amount for name, amount in values.items()}}
-            for key, values in deltas.items()
+            {"checklist_id": checklist_id, "store_id": store_id, "month": m} | packed
+            for m in months_between(month, end)
         ],
     )
-    rows = []
-    for key, values in deltas.items():
-        start = starts.get(key)
-        if isinstance(start, str):  # SQLite hands back dates of aggregates as text
-            start = date.fromisoformat(start)
-        # Months before the series began (or all, for a new one) start from these amounts.
-        end = previous_month(start) if start is not None else last_month
-        rows.extend(
-            {"checklist_id": checklist_id, "store_id": store_id, code_column: key, "month": m}
-            | values
-            for m in months_between(month, end)
-        )
-    if rows:
-        db.session.execute(insert(table), rows)
 
 
 def _upsert(model: type, keys: list[str], rows: list[dict[str, Any]], sums: list[str]) -> None:
@@ -154,6 +189,17 @@ def _upsert(model: type, keys: list[str], rows: list[dict[str, Any]], sums: list
     db.session.execute(statement)
 
 
+def visit_sums(visit: Visit) -> tuple[Sums, Sums]:
+    """One visit's section sums and question sums, as the aggregates add them."""
+    sections = {s.section_code: [s.score, 1] for s in visit.section_scores if s.score is not None}
+    questions = {}
+    for q in visit.question_scores:
+        if q.counted:
+            earned = q.earned or 0.0
+            questions[q.question_code] = [earned, q.possible, 1, int(earned < q.possible)]
+    return sections, questions
+
+
 def apply_visit(visit: Visit, sign: int) -> None:
     """Add (``sign=1``) or take back (``sign=-1``) one approved visit's figures."""
     assignment = visit.assignment
@@ -167,18 +213,15 @@ def apply_visit(visit: Visit, sign: int) -> None:
     last_month = max(month, old_horizon) if old_horizon else month
     if old_horizon is not None and month > old_horizon:
         _carry_forward(assignment.checklist_id, month, old_horizon)
-    key = {
-        "checklist_id": assignment.checklist_id,
-        "month": month,
-        "store_id": assignment.store_id,
-    }
     has_overall = visit.overall is not None
     _upsert(
         StoreMonthTotal,
         ["checklist_id", "month", "store_id"],
         [
             {
-                **key,
+                "checklist_id": assignment.checklist_id,
+                "month": month,
+                "store_id": assignment.store_id,
                 "visits": sign,
                 "overall_sum": sign * (visit.overall or 0.0),
                 "overall_count": sign * int(has_overall),
@@ -187,43 +230,14 @@ def apply_visit(visit: Visit, sign: int) -> None:
         ],
         ["visits", "overall_sum", "overall_count", "critical_failures"],
     )
-    sections = {
-        s.section_code: {"score_sum": sign * s.score, "score_count": sign}
-        for s in visit.section_scores
-        if s.score is not None
-    }
-    questions = {
-        q.question_code: {
-            "earned": sign * (q.earned or 0.0),
-            "possible": sign * q.possible,
-            "counted": sign,
-            "fails": sign * int((q.earned or 0.0) < q.possible),
-        }
-        for q in visit.question_scores
-        if q.counted
-    }
-    _upsert(
-        StoreMonthSection,
-        ["checklist_id", "month", "store_id", "section_code"],
-        [{**key, "section_code": code, **sums} for code, sums in sections.items()],
-        ["score_sum", "score_count"],
+    sections, questions = visit_sums(visit)
+    _add_details(assignment.checklist_id, assignment.store_id, month, sections, questions, sign)
+    _add_running(
+        assignment.checklist_id,
+        assignment.store_id,
+        month,
+        last_month,
+        sections,
+        questions,
+        sign,
     )
-    _upsert(
-        StoreMonthQuestion,
-        ["checklist_id", "month", "store_id", "question_code"],
-        [{**key, "question_code": code, **sums} for code, sums in questions.items()],
-        ["earned", "possible", "counted", "fails"],
-    )
-    for table, code_column, deltas in (
-        (StoreRunningSection.__table__, "section_code", sections),
-        (StoreRunningQuestion.__table__, "question_code", questions),
-    ):
-        _add_running(
-            assignment.checklist_id,
-            assignment.store_id,
-            month,
-            last_month,
-            table,
-            code_column,
-            deltas,
-        )

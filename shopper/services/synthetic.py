@@ -28,6 +28,7 @@ from sqlalchemy import JSON, Table, func, insert, select, text
 
 from shopper.domain.checklist_format import Checklist as ChecklistDocument
 from shopper.domain.checklist_format import parse_checklist, to_document
+from shopper.domain.comparison import add_sums
 from shopper.domain.i18n import N_
 from shopper.domain.scoring import VisitScore, score_visit
 from shopper.extensions import db
@@ -38,11 +39,9 @@ from shopper.models import (
     ChecklistVersion,
     Role,
     Store,
-    StoreMonthQuestion,
-    StoreMonthSection,
+    StoreMonthDetail,
     StoreMonthTotal,
-    StoreRunningQuestion,
-    StoreRunningSection,
+    StoreRunningDetail,
     User,
     Visit,
     VisitQuestionScore,
@@ -50,7 +49,7 @@ from shopper.models import (
 )
 from shopper.models.base import UTCDateTime
 from shopper.services import checklists
-from shopper.services.aggregates import month_end, month_of, previous_month
+from shopper.services.aggregates import month_end, month_of, pack, previous_month
 from shopper.services.errors import Conflict, Invalid
 
 CHECKLIST_CODE = "chain-audit"
@@ -684,12 +683,12 @@ class _Chunk:
     questions: list[dict[str, Any]]
     events: list[dict[str, Any]]
     totals: dict[tuple[int, date, int], dict[str, Any]]
-    section_sums: dict[tuple[int, date, int, str], dict[str, Any]]
-    question_sums: dict[tuple[int, date, int, str], dict[str, Any]]
+    # (checklist, month, store) → (section sums, question sums), as aggregates packs them
+    details: dict[tuple[int, date, int], tuple[dict[str, list], dict[str, list]]]
 
     @classmethod
     def empty(cls) -> _Chunk:
-        return cls([], [], [], [], [], {}, {}, {})
+        return cls([], [], [], [], [], {}, {})
 
     def add_approved(self, key: tuple[int, date, int], result: VisitScore) -> None:
         """Add what ``aggregates.apply_visit(visit, +1)`` adds for this visit."""
@@ -710,43 +709,17 @@ class _Chunk:
         total["overall_sum"] += result.overall or 0.0
         total["overall_count"] += int(result.overall is not None)
         total["critical_failures"] += int(result.critical_failure)
-        for s in result.sections.values():
-            if s.score is None:
-                continue
-            row = self.section_sums.setdefault(
-                (*key, s.code),
-                {
-                    "checklist_id": checklist_id,
-                    "month": month,
-                    "store_id": store_id,
-                    "section_code": s.code,
-                    "score_sum": 0.0,
-                    "score_count": 0,
-                },
-            )
-            row["score_sum"] += s.score
-            row["score_count"] += 1
+        sections, questions = self.details.setdefault(key, ({}, {}))
+        add_sums(
+            sections,
+            {s.code: [s.score, 1] for s in result.sections.values() if s.score is not None},
+        )
+        visit_questions = {}
         for q in result.questions.values():
-            if not q.counted:
-                continue
-            row = self.question_sums.setdefault(
-                (*key, q.code),
-                {
-                    "checklist_id": checklist_id,
-                    "month": month,
-                    "store_id": store_id,
-                    "question_code": q.code,
-                    "earned": 0.0,
-                    "possible": 0.0,
-                    "counted": 0,
-                    "fails": 0,
-                },
-            )
-            earned = q.earned or 0.0
-            row["earned"] += earned
-            row["possible"] += q.possible
-            row["counted"] += 1
-            row["fails"] += int(earned < q.possible)
+            if q.counted:
+                earned = q.earned or 0.0
+                visit_questions[q.code] = [earned, q.possible, 1, int(earned < q.possible)]
+        add_sums(questions, visit_questions)
 
     def write(self, writer: _Writer) -> None:
         writer.insert(Assignment.__table__, self.assignments)
@@ -755,8 +728,19 @@ class _Chunk:
         writer.insert(VisitQuestionScore.__table__, self.questions)
         writer.insert(AuditEvent.__table__, self.events)
         writer.insert(StoreMonthTotal.__table__, list(self.totals.values()))
-        writer.insert(StoreMonthSection.__table__, list(self.section_sums.values()))
-        writer.insert(StoreMonthQuestion.__table__, list(self.question_sums.values()))
+        writer.insert(
+            StoreMonthDetail.__table__,
+            [
+                {
+                    "checklist_id": checklist_id,
+                    "month": month,
+                    "store_id": store_id,
+                    "sections": pack(sections),
+                    "questions": pack(questions),
+                }
+                for (checklist_id, month, store_id), (sections, questions) in self.details.items()
+            ],
+        )
 
 
 def _visit_chunks(
@@ -774,55 +758,29 @@ class _Running:
 
     def __init__(self, checklist_id: int) -> None:
         self.checklist_id = checklist_id
-        self.sections: dict[tuple[int, str], list[float]] = {}
-        self.questions: dict[tuple[int, str], list[float]] = {}
+        # store id → (section sums, question sums) up to the newest month added
+        self.stores: dict[int, tuple[dict[str, list], dict[str, list]]] = {}
 
     def add(self, chunk: _Chunk) -> None:
         """Add a chunk's monthly sums (its stores' visits of one month)."""
-        for row in chunk.section_sums.values():
-            mine = self.sections.setdefault((row["store_id"], row["section_code"]), [0.0, 0])
-            mine[0] += row["score_sum"]
-            mine[1] += row["score_count"]
-        for row in chunk.question_sums.values():
-            mine = self.questions.setdefault(
-                (row["store_id"], row["question_code"]), [0.0, 0.0, 0, 0]
-            )
-            mine[0] += row["earned"]
-            mine[1] += row["possible"]
-            mine[2] += row["counted"]
-            mine[3] += row["fails"]
+        for (_, _, store_id), (sections, questions) in chunk.details.items():
+            mine_sections, mine_questions = self.stores.setdefault(store_id, ({}, {}))
+            add_sums(mine_sections, sections)
+            add_sums(mine_questions, questions)
 
     def write(self, writer: _Writer, month: date) -> None:
-        """Every series' row of ``month``: the sums up to and including it."""
-        checklist_id = self.checklist_id
+        """Every store's row of ``month``: the sums up to and including it."""
         writer.insert(
-            StoreRunningSection.__table__,
+            StoreRunningDetail.__table__,
             [
                 {
-                    "checklist_id": checklist_id,
+                    "checklist_id": self.checklist_id,
                     "month": month,
                     "store_id": store_id,
-                    "section_code": code,
-                    "score_sum": total,
-                    "score_count": count,
+                    "sections": pack(sections),
+                    "questions": pack(questions),
                 }
-                for (store_id, code), (total, count) in self.sections.items()
-            ],
-        )
-        writer.insert(
-            StoreRunningQuestion.__table__,
-            [
-                {
-                    "checklist_id": checklist_id,
-                    "month": month,
-                    "store_id": store_id,
-                    "question_code": code,
-                    "earned": earned,
-                    "possible": possible,
-                    "counted": counted,
-                    "fails": fails,
-                }
-                for (store_id, code), (earned, possible, counted, fails) in self.questions.items()
+                for store_id, (sections, questions) in self.stores.items()
             ],
         )
 

@@ -17,16 +17,15 @@ from shopper.models import (
     Checklist,
     ChecklistVersion,
     Store,
-    StoreMonthQuestion,
-    StoreMonthSection,
+    StoreMonthDetail,
     StoreMonthTotal,
-    StoreRunningQuestion,
-    StoreRunningSection,
+    StoreRunningDetail,
     Visit,
     VisitQuestionScore,
     VisitSectionScore,
 )
 from shopper.services import comparisons, synthetic
+from shopper.services.aggregates import unpack
 
 STORES, MONTHS = 40, 4
 
@@ -164,9 +163,12 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
         assert _rounded(stored) == _rounded({(m, s): tuple(rest) for m, s, *rest in recomputed})
         assert len(stored) == 160
 
+        details = db.session.execute(select(StoreMonthDetail)).scalars().all()
+        assert {(r.month, r.store_id) for r in details} == set(stored)
         stored = {
-            (r.month, r.store_id, r.section_code): (r.score_sum, r.score_count)
-            for r in db.session.execute(select(StoreMonthSection)).scalars()
+            (r.month, r.store_id, code): tuple(sums)
+            for r in details
+            for code, sums in unpack(r.sections).items()
         }
         recomputed = db.session.execute(
             select(
@@ -186,8 +188,9 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
         )
 
         stored = {
-            (r.month, r.store_id, r.question_code): (r.earned, r.possible, r.counted, r.fails)
-            for r in db.session.execute(select(StoreMonthQuestion)).scalars()
+            (r.month, r.store_id, code): tuple(sums)
+            for r in details
+            for code, sums in unpack(r.questions).items()
         }
         earned = func.coalesce(VisitQuestionScore.earned, 0.0)
         recomputed = db.session.execute(
@@ -223,34 +226,31 @@ def _all_raw(first: date, last: date):
 def test_running_sums_are_the_monthly_sums_added_up_every_month(app, chain):
     months = synthetic.months_ending(chain.last_month, MONTHS)
     with app.app_context():
-        for running, monthly, code, names in (
-            (StoreRunningSection, StoreMonthSection, "section_code", ("score_sum", "score_count")),
-            (
-                StoreRunningQuestion,
-                StoreMonthQuestion,
-                "question_code",
-                ("earned", "possible", "counted", "fails"),
-            ),
-        ):
-            per_month = {}
-            for row in db.session.execute(select(monthly)).scalars():
-                key = (row.store_id, getattr(row, code))
-                per_month[key, row.month] = [getattr(row, name) for name in names]
-            expected = {}
-            for store_id, key in {k for k, _ in per_month}:
-                total = [0] * len(names)
-                for month in months:
-                    found = per_month.get(((store_id, key), month))
-                    if found is None and not any(total):
-                        continue  # the series starts with its first month
-                    total = [a + b for a, b in zip(total, found or [0] * len(names), strict=True)]
-                    expected[store_id, key, month] = total
-            stored = {
-                (row.store_id, getattr(row, code), row.month): [getattr(row, n) for n in names]
-                for row in db.session.execute(select(running)).scalars()
-            }
-            assert _rounded(stored) == _rounded(expected)
-            assert len(stored) == len(expected) > STORES * MONTHS
+        per_month = {
+            (row.store_id, row.month): (unpack(row.sections), unpack(row.questions))
+            for row in db.session.execute(select(StoreMonthDetail)).scalars()
+        }
+        expected = {}
+        for store_id in {store_id for store_id, _ in per_month}:
+            total: tuple[dict, dict] = ({}, {})
+            started = False
+            for month in months:
+                found = per_month.get((store_id, month))
+                started = started or found is not None
+                if not started:
+                    continue  # the series starts with the store's first month
+                for part, sums in enumerate(found or ({}, {})):
+                    for code, values in sums.items():
+                        before = total[part].get(code, [0] * len(values))
+                        total[part][code] = [a + b for a, b in zip(before, values, strict=True)]
+                expected[store_id, month] = ({**total[0]}, {**total[1]})
+        stored = {
+            (row.store_id, row.month): (unpack(row.sections), unpack(row.questions))
+            for row in db.session.execute(select(StoreRunningDetail)).scalars()
+        }
+    assert _rounded(stored) == _rounded(expected)
+    assert len(stored) == len(expected) == STORES * MONTHS
+    assert all(len(questions) > 30 for _, questions in stored.values())
 
 
 @pytest.mark.parametrize("shape", ["one month", "edge days", "all months"])

@@ -28,7 +28,6 @@ from pypdf import PdfReader
 from shopper.domain.checklist_format import Option, Question
 from shopper.domain.comparison import (
     QuestionInfo,
-    QuestionSums,
     SectionInfo,
     StoreInfo,
     StoreSums,
@@ -91,7 +90,7 @@ def sums(overall: list[float], *, critical: int = 0, fails: int = 0) -> StoreSum
         result.sections[section.code] = [sum(min(100.0, s + 5 * index) for s in overall), n]
     for question in QUESTIONS:
         earned = sum(overall) / 10
-        result.questions[question.code] = QuestionSums(earned, 10.0 * n, n, fails)
+        result.questions[question.code] = [earned, 10.0 * n, n, fails]
     return result
 
 
@@ -695,9 +694,7 @@ def synthetic_comparison(stores: int = 2000, questions: int = 40, sections: int 
             ]
         for q in question_list:
             good = sum(rng.random() < o / 100 for o in overall)
-            store.questions[q.code] = QuestionSums(
-                10.0 * good, 10.0 * visits, visits, visits - good
-            )
+            store.questions[q.code] = [10.0 * good, 10.0 * visits, visits, visits - good]
         current[code] = store
         before = rng.uniform(30, 100)
         previous[code] = StoreSums(1, before, 1)
