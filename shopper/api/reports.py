@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+import orjson
+from flask import Response, request
 
 from shopper.access import roles
 from shopper.api import bp
@@ -22,9 +23,14 @@ def _comparison():
 @roles(Role.COORDINATOR, Role.OWNER)
 @comparisons.cycle_collector_paused()
 def comparison() -> object:
-    """The comparison document of spec/api.md."""
+    """The comparison document of spec/api.md.
+
+    Encoded by orjson: at chain scale the document holds ~100,000 numbers, which
+    the standard encoder takes a quarter of the request to write. Keys stay in
+    the order the spec gives them, questions in the checklist's order.
+    """
     _, built = _comparison()
-    return jsonify(to_json(built))
+    return Response(orjson.dumps(to_json(built)), mimetype="application/json")
 
 
 @bp.get("/comparison.csv")
