@@ -10,15 +10,12 @@ from datetime import date
 import pytest
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.scoring import score_visit
 from shopper.extensions import db
-from shopper.models import StoreMonthDetail, StoreRunningDetail
-from shopper.services.aggregates import unpack
 from tests.factories import WORKED_EXAMPLE, make_store
-from tests.support.comparison import STORES, V2, VISITS, make_history
+from tests.support.comparison import STORES, V2, VISITS, make_history, packed_sums
 
 
 @pytest.fixture
@@ -221,33 +218,9 @@ def test_withdrawing_an_approval_takes_the_visit_out(client, history):
     assert [s["code"] for s in after["not_visited"]] == ["D", "E"]
 
 
-def _packed_sums() -> dict[str, list[tuple]]:
-    """Every row of the monthly and running section and question sums, without ids.
-
-    Floats to 9 decimals; the packed sums unpacked, so that the same sums in
-    another order of keys are equal.
-    """
-    found = {}
-    for model in (StoreMonthDetail, StoreRunningDetail):
-        found[model.__tablename__] = sorted(
-            (
-                row.checklist_id,
-                str(row.month),
-                row.store_id,
-                sorted(
-                    (part, code, [round(v, 9) for v in values])
-                    for part, packed in (("s", row.sections), ("q", row.questions))
-                    for code, values in unpack(packed).items()
-                ),
-            )
-            for row in db.session.execute(select(model)).scalars()
-        )
-    return found
-
-
 def test_the_migration_builds_the_running_sums_kept_on_approval(app, history):
     with app.app_context():
-        kept = _packed_sums()
+        kept = packed_sums()
         assert len(kept["store_running_details"]) > len(kept["store_month_details"]) > 0
         db.session.remove()  # no open transaction may hold the tables the migration drops
         downgrade(revision="0004")
@@ -255,7 +228,7 @@ def test_the_migration_builds_the_running_sums_kept_on_approval(app, history):
             upgrade()
         finally:
             upgrade()  # whatever happens, the next tests find the whole schema
-        assert _packed_sums() == kept
+        assert packed_sums() == kept
 
 
 def test_csv_and_xlsx_carry_the_same_figures(client, history):

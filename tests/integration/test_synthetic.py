@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import case, func, select
 
 from shopper.domain.checklist_format import parse_checklist
@@ -26,6 +27,7 @@ from shopper.models import (
 )
 from shopper.services import comparisons, synthetic
 from shopper.services.aggregates import unpack
+from tests.support.comparison import packed_sums
 
 STORES, MONTHS = 40, 4
 
@@ -251,6 +253,20 @@ def test_running_sums_are_the_monthly_sums_added_up_every_month(app, chain):
     assert _rounded(stored) == _rounded(expected)
     assert len(stored) == len(expected) == STORES * MONTHS
     assert all(len(questions) > 30 for _, questions in stored.values())
+
+
+def test_the_migration_packs_a_chain_as_the_sums_were(app, chain):
+    """Migration 0006 packs the per-code sums of 0004/0005 store by store, and unpacks them."""
+    with app.app_context():
+        kept = packed_sums()
+        assert len(kept["store_month_details"]) == STORES * MONTHS
+        db.session.remove()  # no open transaction may hold the tables the migration drops
+        downgrade(revision="0004")
+        try:
+            upgrade()
+        finally:
+            upgrade()  # whatever happens, the next tests find the whole schema
+        assert packed_sums() == kept
 
 
 @pytest.mark.parametrize("shape", ["one month", "edge days", "all months"])

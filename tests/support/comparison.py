@@ -9,6 +9,11 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+from sqlalchemy import select
+
+from shopper.extensions import db
+from shopper.models import StoreMonthDetail, StoreRunningDetail
+from shopper.services.aggregates import unpack
 from tests.factories import WORKED_EXAMPLE, assign, import_checklist, make_store
 from tests.support.web import make_user
 
@@ -81,3 +86,27 @@ def make_history(app, client, auth) -> dict:
                     headers=coordinator,
                 )
     return {"owner": auth.api_token("o@test.example"), "coordinator": coordinator, "ids": ids}
+
+
+def packed_sums() -> dict[str, list[tuple]]:
+    """Every row of the monthly and running section and question sums, without ids.
+
+    Floats to 9 decimals; the packed sums unpacked, so that the same sums in
+    another order of keys are equal.
+    """
+    found = {}
+    for model in (StoreMonthDetail, StoreRunningDetail):
+        found[model.__tablename__] = sorted(
+            (
+                row.checklist_id,
+                str(row.month),
+                row.store_id,
+                sorted(
+                    (part, code, [round(v, 9) for v in values])
+                    for part, packed in (("s", row.sections), ("q", row.questions))
+                    for code, values in unpack(packed).items()
+                ),
+            )
+            for row in db.session.execute(select(model)).scalars()
+        )
+    return found

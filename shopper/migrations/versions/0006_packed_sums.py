@@ -11,7 +11,6 @@ Create Date: 2026-12-02 00:40:00
 """
 
 import importlib.util
-from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +27,12 @@ depends_on = None
 # (old monthly table, code column, summed columns, the sum that counts)
 OLD = (
     ("store_month_sections", "section_code", ("score_sum", "score_count"), "score_count"),
-    ("store_month_questions", "question_code", ("earned", "possible", "counted", "fails"), "counted"),
+    (
+        "store_month_questions",
+        "question_code",
+        ("earned", "possible", "counted", "fails"),
+        "counted",
+    ),
 )
 OLD_RUNNING = ("store_running_sections", "store_running_questions")
 NEW = ("store_month_details", "store_running_details")
@@ -58,7 +62,9 @@ def _create(name: str) -> None:
         sa.ForeignKeyConstraint(
             ["checklist_id"], ["checklists.id"], name=op.f(f"fk_{name}_checklist_id_checklists")
         ),
-        sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name=op.f(f"fk_{name}_store_id_stores")),
+        sa.ForeignKeyConstraint(
+            ["store_id"], ["stores.id"], name=op.f(f"fk_{name}_store_id_stores")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
         sa.UniqueConstraint(
             "checklist_id", "month", "store_id", name=op.f(f"uq_{name}_checklist_id_month_store_id")
@@ -78,8 +84,8 @@ def _table(name: str) -> sa.TableClause:
 
 
 def _insert(name: str, rows: list[dict]) -> None:
-    for start in range(0, len(rows), 5000):
-        op.bulk_insert(_table(name), rows[start : start + 5000])
+    if rows:
+        op.bulk_insert(_table(name), rows)
 
 
 def upgrade():
@@ -94,56 +100,58 @@ def upgrade():
         "store_running_details",
         ["checklist_id", "store_id", "month"],
     )
-    # A details row for every monthly totals row, as approvals make them.
-    details: dict[tuple, tuple[dict, dict]] = {
-        (checklist, _as_date(month), store): ({}, {})
-        for checklist, month, store in connection.execute(
-            sa.text("SELECT checklist_id, month, store_id FROM store_month_totals")
-        )
-    }
-    for part, (table, code, sums, counter) in enumerate(OLD):
-        columns = ", ".join(sums)
-        for checklist, month, store, key, *values in connection.execute(
-            sa.text(
-                f"SELECT checklist_id, month, store_id, {code}, {columns} FROM {table} "
-                f"WHERE {counter} <> 0"
-            )
-        ):
-            found = details.setdefault((checklist, _as_date(month), store), ({}, {}))
-            found[part][key] = values
-    _insert(
-        "store_month_details",
-        [
-            {
-                "checklist_id": checklist,
-                "month": month,
-                "store_id": store,
-                "sections": _pack(sections),
-                "questions": _pack(questions),
-            }
-            for (checklist, month, store), (sections, questions) in details.items()
-        ],
-    )
-    # Running sums: each store's series dense from its first month to its checklist's horizon.
     horizons = {
         checklist: _as_date(month)
         for checklist, month in connection.execute(
             sa.text("SELECT checklist_id, MAX(month) FROM store_month_totals GROUP BY checklist_id")
         )
     }
-    series: dict[tuple, dict[date, tuple[dict, dict]]] = defaultdict(dict)
-    for (checklist, month, store), found in details.items():
-        series[checklist, store][month] = found
-    rows = []
-    for (checklist, store), months in series.items():
+    # One store at a time, so that a chain of any size packs in little memory.
+    series = connection.execute(
+        sa.text("SELECT DISTINCT checklist_id, store_id FROM store_month_totals ORDER BY 1, 2")
+    ).all()
+    monthly, running_rows = [], []
+    for checklist, store in series:
+        where = {"checklist": checklist, "store": store}
+        # A details row for every monthly totals row, as approvals make them.
+        details: dict[date, tuple[dict, dict]] = {
+            _as_date(month): ({}, {})
+            for (month,) in connection.execute(
+                sa.text(
+                    "SELECT month FROM store_month_totals "
+                    "WHERE checklist_id = :checklist AND store_id = :store"
+                ),
+                where,
+            )
+        }
+        for part, (table, code, sums, counter) in enumerate(OLD):
+            for month, key, *values in connection.execute(
+                sa.text(
+                    f"SELECT month, {code}, {', '.join(sums)} FROM {table} "
+                    f"WHERE checklist_id = :checklist AND store_id = :store AND {counter} <> 0"
+                ),
+                where,
+            ):
+                details.setdefault(_as_date(month), ({}, {}))[part][key] = values
+        for month, (sections, questions) in details.items():
+            monthly.append(
+                {
+                    "checklist_id": checklist,
+                    "month": month,
+                    "store_id": store,
+                    "sections": _pack(sections),
+                    "questions": _pack(questions),
+                }
+            )
+        # Running sums: dense from the store's first month to its checklist's horizon.
         running: tuple[dict, dict] = ({}, {})
-        month = min(months)
+        month = min(details)
         while month <= horizons[checklist]:
-            for part, sums in enumerate(months.get(month, ({}, {}))):
+            for part, sums in enumerate(details.get(month, ({}, {}))):
                 for key, values in sums.items():
-                    mine = running[part].setdefault(key, [0] * len(values))
-                    running[part][key] = [a + b for a, b in zip(mine, values)]
-            rows.append(
+                    before = running[part].get(key, [0] * len(values))
+                    running[part][key] = [a + b for a, b in zip(before, values, strict=True)]
+            running_rows.append(
                 {
                     "checklist_id": checklist,
                     "month": month,
@@ -153,7 +161,12 @@ def upgrade():
                 }
             )
             month = _next_month(month)
-    _insert("store_running_details", rows)
+        if len(monthly) + len(running_rows) >= 5000:
+            _insert("store_month_details", monthly)
+            _insert("store_running_details", running_rows)
+            monthly, running_rows = [], []
+    _insert("store_month_details", monthly)
+    _insert("store_running_details", running_rows)
     for name in OLD_RUNNING:
         op.drop_index(f"ix_{name}_series", table_name=name)
         op.drop_table(name)
@@ -184,7 +197,9 @@ def downgrade():
             sa.Column(code, sa.String(length=64), nullable=False),
             *(sa.Column(name, types.get(name, sa.Integer()), nullable=False) for name in sums),
             sa.ForeignKeyConstraint(
-                ["checklist_id"], ["checklists.id"], name=op.f(f"fk_{table}_checklist_id_checklists")
+                ["checklist_id"],
+                ["checklists.id"],
+                name=op.f(f"fk_{table}_checklist_id_checklists"),
             ),
             sa.ForeignKeyConstraint(
                 ["store_id"], ["stores.id"], name=op.f(f"fk_{table}_store_id_stores")
@@ -212,15 +227,22 @@ def downgrade():
     ]
     rows: tuple[list, list] = ([], [])
     for checklist, month, store, *packed in connection.execute(
-        sa.text("SELECT checklist_id, month, store_id, sections, questions FROM store_month_details")
+        sa.text(
+            "SELECT checklist_id, month, store_id, sections, questions FROM store_month_details"
+        )
     ):
         for part, (_, code, sums, _) in enumerate(OLD):
             for key, values in orjson.loads(packed[part]).items():
                 rows[part].append(
-                    {"checklist_id": checklist, "month": _as_date(month), "store_id": store, code: key}
-                    | dict(zip(sums, values))
+                    {
+                        "checklist_id": checklist,
+                        "month": _as_date(month),
+                        "store_id": store,
+                        code: key,
+                    }
+                    | dict(zip(sums, values, strict=True))
                 )
-    for table, part_rows in zip(old, rows):
+    for table, part_rows in zip(old, rows, strict=True):
         for start in range(0, len(part_rows), 5000):
             op.bulk_insert(table, part_rows[start : start + 5000])
     previous = _revision_0005()
