@@ -299,6 +299,31 @@ def bench(built: Built, runs: int) -> list[Result]:
                 results.append(Result(backend, operation, period, [], note="n/a"))
                 continue
             results.append(measure(backend, operation, period, run, runs))
+    # What keeping the sums costs a reviewer: withdrawing and approving again
+    # one visit of the newest month, and one of the oldest (whose running sums
+    # reach through every month since).
+    for period, month in (("newest month", built.last_month), ("oldest month", built.first_month)):
+        with app.app_context():
+            visit_id = db.session.execute(
+                text(
+                    "SELECT v.id FROM visits v JOIN assignments a ON a.id = v.assignment_id "
+                    "WHERE a.checklist_id = :checklist AND a.status = 'approved' "
+                    "AND v.visited_on BETWEEN :first AND :last ORDER BY v.id LIMIT 1"
+                ),
+                {"checklist": built.checklist_id, "first": month, "last": month_end(month)},
+            ).scalar_one()
+            db.session.remove()
+
+        def review(visit_id: int = visit_id) -> int:
+            for decision in ("withdraw", "approve"):
+                response = api.post(
+                    f"/api/v1/visits/{visit_id}/review", json={"decision": decision}, headers=bearer
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"review {decision}: {response.status_code}")
+            return 2
+
+        results.append(measure(backend, "re-approve", period, review, runs))
     return results
 
 
@@ -340,13 +365,11 @@ def table(results: list[Result]) -> str:
         if not r.times:
             rows.append((r.backend, r.operation, r.period, r.note, "", "", "", "", ""))
             continue
-        output = (
-            f"{r.size:,} rows"
-            if r.operation == "GROUP BY"
-            else f"{r.size:,} stores"
-            if r.operation == "build"
-            else f"{r.size / 1024:,.0f} kB"
-        )
+        output = {
+            "GROUP BY": f"{r.size:,} rows",
+            "build": f"{r.size:,} stores",
+            "re-approve": "withdraw+approve",
+        }.get(r.operation, f"{r.size / 1024:,.0f} kB")
         rows.append(
             (
                 r.backend,
@@ -454,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
         " is generated in another process). traced: tracemalloc peak of the warm-up run."
         "\nbuild: the comparison service alone (queries + domain), no output format."
         "\nGROUP BY: the yardstick, one SQL GROUP BY store × question over the period's answer rows."
+        "\nre-approve: one visit's approval withdrawn and given again through the review API,"
+        " each updating the monthly and running sums (oldest month: its running sums run"
+        " through every later month)."
     )
     return 0
 

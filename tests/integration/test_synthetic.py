@@ -327,4 +327,6 @@ def test_bench_prints_every_operation_for_both_periods(capsys):
             assert re.search(
                 rf"^sqlite\s+{re.escape(operation)}\s+{period}\s+\d+\.\d{{3}}\s", table, re.M
             )
+    for period in ("newest month", "oldest month"):
+        assert re.search(rf"^sqlite\s+re-approve\s+{period}\s+\d+\.\d{{3}}\s", table, re.M)
     assert "< 0.3 s: met" in table  # 20 stores are far inside every target
