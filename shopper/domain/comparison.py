@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import repeat
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,8 @@ def add_sums(into: dict[str, list[float]], sums: Mapping[str, list[float]], sign
             del into[code]
 
 
-def _question_score(sums: list[float] | None) -> float | None:
-    """Σ earned over Σ possible, as a percentage (None without a counted answer)."""
-    if sums is None or not sums[2] or not sums[1]:
-        return None
-    return sums[0] * 100 / sums[1]
+_NO_QUESTION = (0.0, 0.0, 0, 0)
+_NO_SECTION = (0.0, 0)
 
 
 def compare(
@@ -227,16 +225,22 @@ def compare(
     scores = {s.code: current[s.code].score for s in visited}
     ranks = rank(scores)
     rows = []
-    # Per store, its question sums and scores in the order of ``question_codes``
-    # (the hot loops of a chain-scale report: stores × questions, kept plain).
+    # Per store, its question sums and scores in the order of ``question_codes``,
+    # no sums being (0, 0, 0, 0): the hot loops of a chain-scale report
+    # (stores × questions), kept to comprehensions and built-ins.
+    no_questions = repeat(_NO_QUESTION)  # endless: map stops with the codes
+    no_sections = repeat(_NO_SECTION)
     aligned: dict[str, tuple[list, list]] = {}
     for store in visited:
         sums = current[store.code]
-        store_sections = sums.sections
-        question_sums = list(map(sums.questions.get, question_codes))
+        question_sums = list(map(sums.questions.get, question_codes, no_questions))
         question_scores = [
-            found[0] * 100 / found[1] if found is not None and found[2] and found[1] else None
-            for found in question_sums
+            earned * 100 / possible if counted and possible else None
+            for earned, possible, counted, _ in question_sums
+        ]
+        section_scores = [
+            total / count if count else None
+            for total, count in map(sums.sections.get, section_codes, no_sections)
         ]
         aligned[store.code] = question_sums, question_scores
         before = previous.get(store.code)
@@ -253,28 +257,18 @@ def compare(
                     else None
                 ),
                 critical_failures=sums.critical_failures,
-                sections={
-                    code: (
-                        found[0] / found[1]
-                        if (found := store_sections.get(code)) and found[1]
-                        else None
-                    )
-                    for code in section_codes
-                },
+                sections=dict(zip(section_codes, section_scores, strict=True)),
                 questions=dict(zip(question_codes, question_scores, strict=True)),
             )
         )
     rows.sort(key=lambda r: (r.score is None, r.rank, r.store.code))
     own = [r for r in rows if not r.store.competitor and r.score is not None]
     rivals = [r for r in rows if r.store.competitor and r.score is not None]
-    region_names = sorted({r.store.region for r in own})
+    by_region: dict[str, list[float]] = {}
+    for r in own:
+        by_region.setdefault(r.store.region, []).append(r.score)
     regions = tuple(
-        RegionRow(
-            name,
-            mean(r.score for r in own if r.store.region == name),
-            sum(1 for r in own if r.store.region == name),
-        )
-        for name in region_names
+        RegionRow(name, mean(by_region[name]), len(by_region[name])) for name in sorted(by_region)
     )
     question_rows = []
     # Per question, over the chain's stores (competitors apart) in ranking order.
@@ -287,12 +281,13 @@ def compare(
     for q, column, column_scores in zip(
         question_list, sums_by_question, scores_by_question, strict=True
     ):
-        found = [sums for sums in column if sums is not None]
-        earned, possible, counted, fails = map(sum, zip(*found, strict=True)) if found else (0,) * 4
+        earned, possible, counted, fails = (
+            map(sum, zip(*column, strict=True)) if column else _NO_QUESTION
+        )
         question_rows.append(
             QuestionRow(
                 info=q,
-                score=_question_score([earned, possible, counted, fails]),
+                score=earned * 100 / possible if counted and possible else None,
                 answers=counted,
                 fails=fails,
                 fail_rate=fails * 100 / counted if counted else None,
