@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from shopper.domain import comparison as rules
 from shopper.domain.comparison import (
@@ -117,17 +117,17 @@ def split_period(
     return (first_month, last_month_end.replace(day=1)), edges
 
 
-def _add_totals(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]]) -> None:
-    """Add rows of (store id, visits, Σ overall, overall count, critical failures)."""
+def _add_totals(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]], sign: int = 1) -> None:
+    """Add (or take away) rows of (store id, visits, Σ overall, overall count, critical failures)."""
     for store_id, visits, overall_sum, overall_count, critical in rows:
         if visits:
             store = sums.get(store_id)
             if store is None:
                 store = sums[store_id] = StoreSums()
-            store.visits += int(visits)
-            store.overall_sum += float(overall_sum or 0.0)
-            store.overall_count += int(overall_count or 0)
-            store.critical_failures += int(critical or 0)
+            store.visits += sign * int(visits)
+            store.overall_sum += sign * float(overall_sum or 0.0)
+            store.overall_count += sign * int(overall_count or 0)
+            store.critical_failures += sign * int(critical or 0)
 
 
 def _store(sums: dict[int, StoreSums], store_id: int) -> StoreSums:
@@ -188,30 +188,36 @@ def _rows(statement: Select) -> list[Sequence[Any]]:
         result.close()
 
 
-def _add_raw(
-    sums: dict[int, StoreSums], checklist_id: int, first: date, last: date, totals_only: bool
-) -> None:
-    """Add the sums of the approved visits of [first, last], grouped in SQL by store."""
-    where = and_(
+def _approved_between(checklist_id: int, first: date, last: date) -> ColumnElement[bool]:
+    return and_(
         Assignment.checklist_id == checklist_id,
         Assignment.status == "approved",
         Visit.visited_on.between(first, last),
     )
-    _add_totals(
-        sums,
-        _rows(
-            select(
-                Assignment.store_id,
-                func.count(Visit.id),
-                func.coalesce(func.sum(Visit.overall), 0.0),
-                func.count(Visit.overall),
-                func.sum(case((Visit.critical_failure, 1), else_=0)),
-            )
-            .join(Visit.assignment)
-            .where(where)
-            .group_by(Assignment.store_id)
-        ),
+
+
+def _raw_totals(checklist_id: int, first: date, last: date) -> Select:
+    """Per store: visits, Σ overall, overall scores counted, critical failures of [first, last]."""
+    return (
+        select(
+            Assignment.store_id,
+            func.count(Visit.id),
+            func.coalesce(func.sum(Visit.overall), 0.0),
+            func.count(Visit.overall),
+            func.sum(case((Visit.critical_failure, 1), else_=0)),
+        )
+        .join(Visit.assignment)
+        .where(_approved_between(checklist_id, first, last))
+        .group_by(Assignment.store_id)
     )
+
+
+def _add_raw(
+    sums: dict[int, StoreSums], checklist_id: int, first: date, last: date, totals_only: bool
+) -> None:
+    """Add the sums of the approved visits of [first, last], grouped in SQL by store."""
+    where = _approved_between(checklist_id, first, last)
+    _add_totals(sums, _rows(_raw_totals(checklist_id, first, last)))
     if totals_only:
         return
     _add_sections(
@@ -338,7 +344,19 @@ def period_sums(
     if months is not None:
         _add_months(sums, checklist_id, *months, totals_only)
     for first, last in edges:
-        _add_raw(sums, checklist_id, first, last, totals_only)
+        month, end = first.replace(day=1), aggregates.month_end(first)
+        inside = (last - first).days + 1
+        if totals_only and last <= end and inside > (end - month).days + 1 - inside:
+            # Most of one month (the previous period of a 30-day month): its
+            # stored totals less the few days outside, rather than reading a
+            # month of visits. Totals only: a difference may differ from the
+            # plain sum in the last bits, which must never break a tie of ranks.
+            _add_months(sums, checklist_id, month, month, totals_only)
+            for outside in ((month, first - timedelta(days=1)), (last + timedelta(days=1), end)):
+                if outside[0] <= outside[1]:
+                    _add_totals(sums, _rows(_raw_totals(checklist_id, *outside)), sign=-1)
+        else:
+            _add_raw(sums, checklist_id, first, last, totals_only)
     return sums
 
 
@@ -404,14 +422,19 @@ def checklist_structure(checklist: Checklist) -> tuple[list[SectionInfo], list[Q
     return list(sections.values()), list(questions.values())
 
 
-def _stores(region: str | None) -> dict[int, StoreInfo]:
-    statement = select(Store.id, Store.code, Store.name, Store.region, Store.competitor)
+def _stores(region: str | None) -> tuple[dict[int, StoreInfo], set[int]]:
+    """The stores (of the region) by id, and the ids of the active ones."""
+    statement = select(
+        Store.id, Store.code, Store.name, Store.region, Store.competitor, Store.active
+    )
     if region:
         statement = statement.where(Store.region == region)
-    return {
-        store_id: StoreInfo(code, name, region, bool(competitor))
-        for store_id, code, name, region, competitor in _rows(statement)
-    }
+    stores, active = {}, set()
+    for store_id, code, name, region_name, competitor, is_active in _rows(statement):
+        stores[store_id] = StoreInfo(code, name, region_name, bool(competitor))
+        if is_active:
+            active.add(store_id)
+    return stores, active
 
 
 @contextmanager
@@ -443,19 +466,13 @@ def build(query: ComparisonQuery) -> Comparison:
 def _build(query: ComparisonQuery) -> Comparison:
     checklist = get_checklist(query.checklist)
     sections, questions = checklist_structure(checklist)
-    stores = _stores(query.region)
+    stores, active = _stores(query.region)
     current = period_sums(checklist.id, query.first_day, query.last_day)
     previous = period_sums(
         checklist.id, *rules.previous_period(query.first_day, query.last_day), totals_only=True
     )
-    active_codes = set(
-        db.session.execute(select(Store.code).where(Store.active.is_(True))).scalars()
-    )
-    shown = [
-        info
-        for store_id, info in stores.items()
-        if info.code in active_codes or store_id in current
-    ]
+    # Inactive stores show only for the periods they have visits in.
+    shown = [info for store_id, info in stores.items() if store_id in active or store_id in current]
     return rules.compare(
         checklist=checklist.code,
         title=checklist.title,

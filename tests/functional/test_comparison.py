@@ -137,6 +137,9 @@ def _close(actual, expected) -> bool:
     [
         ("2026-10-01", "2026-10-31", True, None),  # whole month: the stored monthly sums
         ("2026-10-02", "2026-11-10", True, None),  # edge days: summed from the visits
+        # The previous period (Sep 11-30) is most of September: its totals less
+        # Sep 1-10, which takes A's only earlier visit out (A has no change).
+        ("2026-10-01", "2026-10-20", True, None),
         ("2026-10-01", "2026-10-31", False, None),
         ("2026-09-01", "2026-11-30", True, "North"),
     ],
