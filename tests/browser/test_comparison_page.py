@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from shopper.reports.downloads import period_presets
 from tests.support.comparison import make_history
 from tests.support.web import PASSWORD
 
@@ -72,3 +74,23 @@ def test_owner_reads_the_comparison_on_a_phone(
     assert box is not None and box["x"] + box["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "comparison-phone.png"), full_page=True)
+
+
+def test_the_period_picker_keeps_preset_and_days_in_step(
+    app: Flask, history, live_server: str, laptop
+) -> None:
+    presets = period_presets(date.today())
+    page = _owner_page(laptop, live_server)
+    period, first, last = (page.get_by_label(n) for n in ("Period", "First day", "Last day"))
+    expect(period).to_have_value("")  # October 2026 is no preset: custom
+    period.select_option("last_month")
+    expect(first).to_have_value(presets["last_month"][0].isoformat())
+    expect(last).to_have_value(presets["last_month"][1].isoformat())
+    first.fill("2026-10-05")  # a day typed by hand makes the period custom again
+    expect(period).to_have_value("")
+    period.select_option("last_quarter")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    # After comparing, the picker still says which preset the days are.
+    expect(page.get_by_label("Period")).to_have_value("last_quarter")
+    expect(page.get_by_label("First day")).to_have_value(presets["last_quarter"][0].isoformat())
