@@ -117,24 +117,23 @@ def split_period(
     return (first_month, last_month_end.replace(day=1)), edges
 
 
-def _add_totals(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]], sign: int = 1) -> None:
-    """Add (or take away) rows of (store id, visits, Σ overall, overall count, critical failures)."""
-    for store_id, visits, overall_sum, overall_count, critical in rows:
-        if visits:
-            store = sums.get(store_id)
-            if store is None:
-                store = sums[store_id] = StoreSums()
-            store.visits += sign * int(visits)
-            store.overall_sum += sign * float(overall_sum or 0.0)
-            store.overall_count += sign * int(overall_count or 0)
-            store.critical_failures += sign * int(critical or 0)
-
-
 def _store(sums: dict[int, StoreSums], store_id: int) -> StoreSums:
+    """The store's sums in ``sums``, new and empty the first time."""
     store = sums.get(store_id)
     if store is None:
         store = sums[store_id] = StoreSums()
     return store
+
+
+def _add_totals(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]], sign: int = 1) -> None:
+    """Add (or take away) rows of (store id, visits, Σ overall, overall count, critical failures)."""
+    for store_id, visits, overall_sum, overall_count, critical in rows:
+        if visits:
+            store = _store(sums, store_id)
+            store.visits += sign * int(visits)
+            store.overall_sum += sign * float(overall_sum or 0.0)
+            store.overall_count += sign * int(overall_count or 0)
+            store.critical_failures += sign * int(critical or 0)
 
 
 def _add_sections(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]]) -> None:
@@ -162,9 +161,7 @@ def _add_details(sums: dict[int, StoreSums], rows: Iterable[Sequence[Any]], sign
     """
     loads = orjson.loads
     for store_id, sections, questions in rows:
-        store = sums.get(store_id)
-        if store is None:
-            store = sums[store_id] = StoreSums()
+        store = _store(sums, store_id)
         if sign == 1 and not store.sections:
             store.sections = loads(sections)
         else:
