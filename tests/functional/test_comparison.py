@@ -8,14 +8,19 @@ import statistics
 from datetime import date
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 
 from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.scoring import score_visit
-from shopper.extensions import db
 from tests.factories import WORKED_EXAMPLE, make_store
-from tests.support.comparison import STORES, V2, VISITS, make_history, packed_sums
+from tests.support.comparison import (
+    STORES,
+    V2,
+    VISITS,
+    make_history,
+    migrate_down_and_up,
+    packed_sums,
+)
 
 
 @pytest.fixture
@@ -225,12 +230,7 @@ def test_the_migration_builds_the_running_sums_kept_on_approval(app, history):
     with app.app_context():
         kept = packed_sums()
         assert len(kept["store_running_details"]) > len(kept["store_month_details"]) > 0
-        db.session.remove()  # no open transaction may hold the tables the migration drops
-        downgrade(revision="0004")
-        try:
-            upgrade()
-        finally:
-            upgrade()  # whatever happens, the next tests find the whole schema
+        migrate_down_and_up()
         assert packed_sums() == kept
 
 

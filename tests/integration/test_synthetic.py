@@ -6,7 +6,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import case, func, select
 
 from shopper.domain.checklist_format import parse_checklist
@@ -27,7 +26,7 @@ from shopper.models import (
 )
 from shopper.services import comparisons, synthetic
 from shopper.services.aggregates import unpack
-from tests.support.comparison import packed_sums
+from tests.support.comparison import migrate_down_and_up, packed_sums
 
 STORES, MONTHS = 40, 4
 
@@ -260,12 +259,7 @@ def test_the_migration_packs_a_chain_as_the_sums_were(app, chain):
     with app.app_context():
         kept = packed_sums()
         assert len(kept["store_month_details"]) == STORES * MONTHS
-        db.session.remove()  # no open transaction may hold the tables the migration drops
-        downgrade(revision="0004")
-        try:
-            upgrade()
-        finally:
-            upgrade()  # whatever happens, the next tests find the whole schema
+        migrate_down_and_up()
         assert packed_sums() == kept
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from shopper.extensions import db
@@ -110,3 +111,13 @@ def packed_sums() -> dict[str, list[tuple]]:
             for row in db.session.execute(select(model)).scalars()
         )
     return found
+
+
+def migrate_down_and_up(revision: str = "0004") -> None:
+    """Downgrade to ``revision`` and upgrade again: the sums as the migrations rebuild them."""
+    db.session.remove()  # no open transaction may hold the tables the migration drops
+    downgrade(revision=revision)
+    try:
+        upgrade()
+    finally:
+        upgrade()  # whatever happens, the next tests find the whole schema
