@@ -35,7 +35,6 @@ OLD = (
     ),
 )
 OLD_RUNNING = ("store_running_sections", "store_running_questions")
-NEW = ("store_month_details", "store_running_details")
 
 
 def _as_date(value: object) -> date:
