@@ -12,7 +12,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import repeat
+from itertools import chain, repeat
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,28 @@ _NO_QUESTION = (0.0, 0.0, 0, 0)
 _NO_SECTION = (0.0, 0)
 
 
+def _aligned(sums: list[Mapping[str, list[float]]], codes: list[str], empty: tuple) -> np.ndarray:
+    """Stores × ``codes`` × the sums' fields, as one array; a store without a code has ``empty``.
+
+    Filled from one flat iterator of plain floats: numpy never inspects the
+    nested lists one by one, which costs more than the arithmetic it saves.
+    """
+    fill = repeat(empty)  # endless: each map stops with the codes
+    flat = chain.from_iterable(chain.from_iterable(map(store.get, codes, fill)) for store in sums)
+    shape = (len(sums), len(codes), len(empty))
+    return np.fromiter(flat, np.float64, count=math.prod(shape)).reshape(shape)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``numerator / denominator`` where ``where``, NaN elsewhere (the same bits as Python's /)."""
+    return np.divide(numerator, denominator, out=np.full(numerator.shape, np.nan), where=where)
+
+
+def _values(array: np.ndarray, where: np.ndarray) -> list:
+    """The array as nested lists of Python floats, None where not ``where``."""
+    return np.where(where, array, None).tolist()
+
+
 def compare(
     *,
     checklist: str,
@@ -206,7 +230,12 @@ def compare(
     previous: Mapping[str, StoreSums],
     trend: Iterable[TrendPoint] = (),
 ) -> Comparison:
-    """Build the comparison of ``stores`` from their sums in the period and the one before."""
+    """Build the comparison of ``stores`` from their sums in the period and the one before.
+
+    The stores × questions part (80,000 scores for a month of a 2,000-store
+    chain) is computed on arrays: one row per visited store, in ``visited``'s
+    order, one column per question code.
+    """
     previous_first, previous_last = previous_period(first_day, last_day)
     section_list = tuple(sections)
     question_list = tuple(questions)
@@ -222,27 +251,25 @@ def compare(
     not_visited = tuple(
         sorted((s for s in shown if s.code not in visited_codes), key=lambda s: s.code)
     )
-    scores = {s.code: current[s.code].score for s in visited}
-    ranks = rank(scores)
+    visited_sums = [current[s.code] for s in visited]
+    question_sums = _aligned([s.questions for s in visited_sums], question_codes, _NO_QUESTION)
+    earned, possible, counted, _ = np.moveaxis(question_sums, 2, 0)
+    scored = (counted > 0) & (possible > 0)
+    question_scores = _ratio(earned * 100, possible, scored)
+    section_total, section_count = np.moveaxis(
+        _aligned([s.sections for s in visited_sums], section_codes, _NO_SECTION), 2, 0
+    )
+    section_scored = section_count > 0
+    section_scores = _ratio(section_total, section_count, section_scored)
+    ranks = rank({s.code: sums.score for s, sums in zip(visited, visited_sums, strict=True)})
     rows = []
-    # Per store, its question sums and scores in the order of ``question_codes``,
-    # no sums being (0, 0, 0, 0): the hot loops of a chain-scale report
-    # (stores × questions), kept to comprehensions and built-ins.
-    no_questions = repeat(_NO_QUESTION)  # endless: map stops with the codes
-    no_sections = repeat(_NO_SECTION)
-    aligned: dict[str, tuple[list, list]] = {}
-    for store in visited:
-        sums = current[store.code]
-        question_sums = list(map(sums.questions.get, question_codes, no_questions))
-        question_scores = [
-            earned * 100 / possible if counted and possible else None
-            for earned, possible, counted, _ in question_sums
-        ]
-        section_scores = [
-            total / count if count else None
-            for total, count in map(sums.sections.get, section_codes, no_sections)
-        ]
-        aligned[store.code] = question_sums, question_scores
+    for store, sums, section_row, question_row in zip(
+        visited,
+        visited_sums,
+        _values(section_scores, section_scored),
+        _values(question_scores, scored),
+        strict=True,
+    ):
         before = previous.get(store.code)
         before_score = before.score if before else None
         rows.append(
@@ -257,8 +284,8 @@ def compare(
                     else None
                 ),
                 critical_failures=sums.critical_failures,
-                sections=dict(zip(section_codes, section_scores, strict=True)),
-                questions=dict(zip(question_codes, question_scores, strict=True)),
+                sections=dict(zip(section_codes, section_row, strict=True)),
+                questions=dict(zip(question_codes, question_row, strict=True)),
             )
         )
     rows.sort(key=lambda r: (r.score is None, r.rank, r.store.code))
@@ -270,30 +297,6 @@ def compare(
     regions = tuple(
         RegionRow(name, mean(by_region[name]), len(by_region[name])) for name in sorted(by_region)
     )
-    question_rows = []
-    # Per question, over the chain's stores (competitors apart) in ranking order.
-    own_aligned = [aligned[r.store.code] for r in rows if not r.store.competitor]
-    if own_aligned:
-        sums_by_question = zip(*(sums for sums, _ in own_aligned), strict=True)
-        scores_by_question = zip(*(scores for _, scores in own_aligned), strict=True)
-    else:
-        sums_by_question = scores_by_question = [()] * len(question_list)
-    for q, column, column_scores in zip(
-        question_list, sums_by_question, scores_by_question, strict=True
-    ):
-        earned, possible, counted, fails = (
-            map(sum, zip(*column, strict=True)) if column else _NO_QUESTION
-        )
-        question_rows.append(
-            QuestionRow(
-                info=q,
-                score=earned * 100 / possible if counted and possible else None,
-                answers=counted,
-                fails=fails,
-                fail_rate=fails * 100 / counted if counted else None,
-                consistency=population_stdev([v for v in column_scores if v is not None]),
-            )
-        )
     return Comparison(
         checklist=checklist,
         title=title,
@@ -304,7 +307,13 @@ def compare(
         region=region,
         competitors_included=competitors_included,
         sections=section_list,
-        questions=tuple(question_rows),
+        questions=_question_rows(
+            question_list,
+            question_sums,
+            question_scores,
+            scored,
+            np.array([not s.competitor for s in visited], dtype=bool),
+        ),
         stores=tuple(rows),
         not_visited=not_visited,
         regions=regions,
@@ -316,6 +325,52 @@ def compare(
         competitor_stores=len(rivals),
         trend=tuple(trend),
     )
+
+
+def _question_rows(
+    questions: tuple[QuestionInfo, ...],
+    sums: np.ndarray,
+    scores: np.ndarray,
+    scored: np.ndarray,
+    own: np.ndarray,
+) -> tuple[QuestionRow, ...]:
+    """Each question over the chain's visited stores (competitors apart).
+
+    ``sums`` is stores × questions × (Σ earned, Σ possible, counted, fails),
+    ``scores`` the stores' question scores where ``scored``; ``own`` picks the
+    chain's stores. Consistency is the population standard deviation of the
+    store scores that exist.
+    """
+    earned, possible, counted, fails = sums[own].sum(axis=0).T
+    own_scored = scored[own]
+    stores_scored = own_scored.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        centre = np.where(own_scored, scores[own], 0.0).sum(axis=0) / stores_scored
+        spread = np.where(own_scored, (scores[own] - centre) ** 2, 0.0).sum(axis=0)
+        consistency = np.sqrt(spread / stores_scored)
+    rows = []
+    for info, q_earned, q_possible, q_counted, q_fails, q_stores, q_consistency in zip(
+        questions,
+        earned.tolist(),
+        possible.tolist(),
+        counted.tolist(),
+        fails.tolist(),
+        stores_scored.tolist(),
+        consistency.tolist(),
+        strict=True,
+    ):
+        answers, failed = int(q_counted), int(q_fails)
+        rows.append(
+            QuestionRow(
+                info=info,
+                score=q_earned * 100 / q_possible if answers and q_possible else None,
+                answers=answers,
+                fails=failed,
+                fail_rate=failed * 100 / answers if answers else None,
+                consistency=q_consistency if q_stores else None,
+            )
+        )
+    return tuple(rows)
 
 
 def to_json(comparison: Comparison) -> dict[str, object]:
