@@ -51,7 +51,7 @@ lint: $(VENV)/.installed-test
 ## messages: extract every translatable string into shopper/translations/messages.pot
 messages: $(VENV)/.installed
 	mkdir -p shopper/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o shopper/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 -o shopper/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache tests/artifacts

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.domain.workflow import Action, IllegalTransition, Status, next_status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, Role, Store, User
@@ -152,8 +152,11 @@ def create_assignments(
     ]
     if errors:
         raise Invalid(
-            N_("Nothing was assigned: %(count)d problem(s) to fix."),
-            {"count": len(errors)},
+            N_plural(
+                "Nothing was assigned: %(num)d problem to fix.",
+                "Nothing was assigned: %(num)d problems to fix.",
+            ),
+            {"num": len(errors)},
             fields=errors,
         )
     created = _create(checked, actor)

@@ -26,7 +26,7 @@ from shopper.domain.checklist_format import (
 from shopper.domain.checklist_format import (
     Checklist as ChecklistDocument,
 )
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, User, utcnow
 from shopper.services.errors import Conflict, Invalid, NotFound
@@ -40,8 +40,11 @@ class ChecklistInvalid(Invalid):
 
     def __init__(self, problems: tuple[Problem, ...]) -> None:
         super().__init__(
-            N_("The checklist has %(count)d problem(s); fix them and try again."),
-            {"count": len(problems)},
+            N_plural(
+                "The checklist has %(num)d problem; fix it and try again.",
+                "The checklist has %(num)d problems; fix them and try again.",
+            ),
+            {"num": len(problems)},
             fields={problem.path or "document": str(problem) for problem in problems},
         )
         self.problems = problems

@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.services.errors import Invalid
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -56,8 +56,11 @@ class CsvInvalid(Invalid):
                 f"{fields[key]} {error.translated()}" if key in fields else error.translated()
             )
         super().__init__(
-            N_("The file has %(count)d problem(s); nothing was imported."),
-            {"count": len(errors)},
+            N_plural(
+                "The file has %(num)d problem; nothing was imported.",
+                "The file has %(num)d problems; nothing was imported.",
+            ),
+            {"num": len(errors)},
             fields=fields,
         )
         self.errors = tuple(errors)

@@ -6,27 +6,38 @@ from collections.abc import Mapping
 
 
 class ServiceError(Exception):
-    """A refused use case. ``message`` is a gettext msgid with %(name)s params."""
+    """A refused use case.
+
+    ``message`` is a gettext msgid with %(name)s params, or a singular and
+    plural pair (``N_plural``) chosen by the count in the ``num`` param.
+    """
 
     status = 422
     code = "invalid"
 
     def __init__(
         self,
-        message: str,
+        message: str | tuple[str, str],
         params: Mapping[str, object] | None = None,
         fields: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message % dict(params or {}))
-        self.message = message
         self.params = dict(params or {})
+        if isinstance(message, tuple):
+            self.message, self.plural = message
+        else:
+            self.message, self.plural = message, None
+        english = self.plural if self.plural and self.params["num"] != 1 else self.message
+        super().__init__(english % self.params)
         self.fields = dict(fields or {})
 
     def translated(self) -> str:
         """The message in the current person's language."""
-        from flask_babel import gettext
+        from flask_babel import gettext, ngettext
 
-        return gettext(self.message, **self.params)
+        if self.plural is None:
+            return gettext(self.message, **self.params)
+        others = {name: value for name, value in self.params.items() if name != "num"}
+        return ngettext(self.message, self.plural, self.params["num"], **others)
 
 
 class Invalid(ServiceError):

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select, update
 
 from shopper.domain.answers import normalise_value, validate_answers
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.domain.scoring import score_visit
 from shopper.domain.workflow import Action, Status, allowed, next_status
 from shopper.extensions import db
@@ -95,7 +95,11 @@ def parse_visit_input(body: object) -> VisitInput:
             continue
         answers[code] = {"value": answer.get("value"), "comment": comment}
     if errors:
-        raise Invalid(N_("The visit has %(count)d problem(s)."), {"count": len(errors)}, errors)
+        raise Invalid(
+            N_plural("The visit has %(num)d problem.", "The visit has %(num)d problems."),
+            {"num": len(errors)},
+            errors,
+        )
     return VisitInput(client_id, visited_on, times["time_in"], times["time_out"], answers)
 
 
@@ -122,7 +126,11 @@ def _checked_answers(
         errors.update(_visit_fields_missing(visit_input))
     if errors:
         raise Invalid(
-            N_("The report has %(count)d problem(s) to fix."), {"count": len(errors)}, errors
+            N_plural(
+                "The report has %(num)d problem to fix.", "The report has %(num)d problems to fix."
+            ),
+            {"num": len(errors)},
+            errors,
         )
     answers = {}
     for code, answer in visit_input.answers.items():

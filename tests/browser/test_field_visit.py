@@ -422,7 +422,7 @@ def test_a_missing_required_photo_blocks_sending_and_is_shown(
             json={
                 "error": {
                     "code": "invalid",
-                    "message": "The report has 1 problem(s) to fix.",
+                    "message": "The report has 1 problem to fix.",
                     "fields": {"answers.thanked": "an answer is required"},
                 }
             },
