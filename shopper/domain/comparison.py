@@ -205,6 +205,34 @@ def _aligned(sums: list[Mapping[str, list[float]]], codes: list[str], empty: tup
     return np.fromiter(flat, np.float64, count=math.prod(shape)).reshape(shape)
 
 
+@dataclass(frozen=True)
+class Details:
+    """The section and question sums of stores, as arrays.
+
+    ``sections``: stores × sections × (Σ score, count); ``questions``:
+    stores × questions × (Σ earned, Σ possible, counted, fails); columns in
+    the order of the comparison's sections and questions, ``rows`` the row
+    of each store code. What a database hands over at chain scale, with no
+    Python object per number.
+    """
+
+    rows: Mapping[str, int]
+    sections: np.ndarray
+    questions: np.ndarray
+
+    @classmethod
+    def of(
+        cls, sums: Mapping[str, StoreSums], section_codes: list[str], question_codes: list[str]
+    ) -> Details:
+        """The details in the dicts of ``sums`` (a code missing there has no sums)."""
+        stores = list(sums.values())
+        return cls(
+            {code: row for row, code in enumerate(sums)},
+            _aligned([s.sections for s in stores], section_codes, _NO_SECTION),
+            _aligned([s.questions for s in stores], question_codes, _NO_QUESTION),
+        )
+
+
 def _ratio(numerator: np.ndarray, denominator: np.ndarray, where: np.ndarray) -> np.ndarray:
     """``numerator / denominator`` where ``where``, NaN elsewhere (the same bits as Python's /)."""
     return np.divide(numerator, denominator, out=np.full(numerator.shape, np.nan), where=where)
@@ -229,12 +257,14 @@ def compare(
     current: Mapping[str, StoreSums],
     previous: Mapping[str, StoreSums],
     trend: Iterable[TrendPoint] = (),
+    details: Details | None = None,
 ) -> Comparison:
     """Build the comparison of ``stores`` from their sums in the period and the one before.
 
-    The stores × questions part (80,000 scores for a month of a 2,000-store
-    chain) is computed on arrays: one row per visited store, in ``visited``'s
-    order, one column per question code.
+    ``details``: the section and question sums of the period; by default
+    those in the dicts of ``current``. The stores × questions part (80,000
+    scores for a month of a 2,000-store chain) is computed on arrays: one row
+    per visited store, in ``visited``'s order, one column per question code.
     """
     previous_first, previous_last = previous_period(first_day, last_day)
     section_list = tuple(sections)
@@ -252,13 +282,14 @@ def compare(
         sorted((s for s in shown if s.code not in visited_codes), key=lambda s: s.code)
     )
     visited_sums = [current[s.code] for s in visited]
-    question_sums = _aligned([s.questions for s in visited_sums], question_codes, _NO_QUESTION)
+    if details is None:
+        details = Details.of(current, section_codes, question_codes)
+    visited_rows = [details.rows[s.code] for s in visited]
+    question_sums = details.questions[visited_rows]
     earned, possible, counted, _ = np.moveaxis(question_sums, 2, 0)
     scored = (counted > 0) & (possible > 0)
     question_scores = _ratio(earned * 100, possible, scored)
-    section_total, section_count = np.moveaxis(
-        _aligned([s.sections for s in visited_sums], section_codes, _NO_SECTION), 2, 0
-    )
+    section_total, section_count = np.moveaxis(details.sections[visited_rows], 2, 0)
     section_scored = section_count > 0
     section_scores = _ratio(section_total, section_count, section_scored)
     ranks = rank({s.code: sums.score for s, sums in zip(visited, visited_sums, strict=True)})

@@ -6,17 +6,25 @@ its whole months here plus the few edge days read from the visits. They are
 changed only by ``shopper.services.aggregates`` when a visit is approved or
 its approval is withdrawn.
 
-A store's section and question sums of a month are one row, packed as JSON
-(``shopper.services.aggregates.pack``): a comparison reads one row per store,
-not one per store and question, which at chain scale is the difference
-between a fifth of a second and a second.
+A store's section and question sums of a month are one row, packed
+(``shopper.services.aggregates.pack``: the codes, then the sums as doubles):
+a comparison reads one row per store, not one per store and question, and
+a chain's rows into one array without a Python object per number.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopper.models.base import Base
@@ -41,9 +49,10 @@ class StoreMonthTotal(Base):
 class StoreMonthDetail(Base):
     """A store's section and question sums over its approved visits of one month.
 
-    ``sections``: JSON of section code → [Σ score, scored visits];
-    ``questions``: JSON of question code → [Σ earned, Σ possible, answers
-    counted, fails]. Codes without a counted answer are left out.
+    ``sections``: section code → [Σ score, scored visits];
+    ``questions``: question code → [Σ earned, Σ possible, answers counted,
+    fails]; both packed by ``aggregates.pack``. Codes without a counted
+    answer are left out.
     """
 
     __tablename__ = "store_month_details"
@@ -53,8 +62,8 @@ class StoreMonthDetail(Base):
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
     month: Mapped[date] = mapped_column(Date)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
-    sections: Mapped[str] = mapped_column(Text, default="{}")
-    questions: Mapped[str] = mapped_column(Text, default="{}")
+    sections: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    questions: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
 
 class StoreRunningDetail(Base):
@@ -75,5 +84,5 @@ class StoreRunningDetail(Base):
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
     month: Mapped[date] = mapped_column(Date)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
-    sections: Mapped[str] = mapped_column(Text, default="{}")
-    questions: Mapped[str] = mapped_column(Text, default="{}")
+    sections: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    questions: Mapped[bytes] = mapped_column(LargeBinary, default=b"")

@@ -7,11 +7,14 @@ import io
 import statistics
 from datetime import date
 
+import orjson
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.scoring import score_visit
+from shopper.extensions import db
 from tests.factories import WORKED_EXAMPLE, make_store
 from tests.support.comparison import (
     STORES,
@@ -232,6 +235,34 @@ def test_the_migration_builds_the_running_sums_kept_on_approval(app, history):
         assert len(kept["store_running_details"]) > len(kept["store_month_details"]) > 0
         migrate_down_and_up()
         assert packed_sums() == kept
+
+
+def test_the_packed_sums_go_back_to_json_and_come_back_the_same(app, history):
+    """Migration 0007 down writes 0006's JSON (counts as integers); up packs it to the last bit."""
+    found = []
+
+    def read_json() -> None:
+        for table in ("store_month_details", "store_running_details"):
+            for sections, questions in db.session.execute(
+                text(f"SELECT sections, questions FROM {table}")
+            ):
+                found.append((orjson.loads(sections), orjson.loads(questions)))
+
+    with app.app_context():
+        kept = packed_sums()
+        migrate_down_and_up("0006", between=read_json)
+        assert packed_sums() == kept
+    assert len(found) == sum(len(rows) for rows in kept.values())
+    assert any(questions for _, questions in found)
+    for sections, questions in found:
+        assert all(isinstance(count, int) for _, count in sections.values())
+        assert all(
+            isinstance(earned, float)
+            and isinstance(possible, float)
+            and isinstance(counted, int)
+            and isinstance(fails, int)
+            for earned, possible, counted, fails in questions.values()
+        )
 
 
 def test_csv_and_xlsx_carry_the_same_figures(client, history):

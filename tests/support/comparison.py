@@ -7,6 +7,7 @@ in September, October and November 2026, one of them left unapproved.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date
 
 from flask_migrate import downgrade, upgrade
@@ -113,11 +114,17 @@ def packed_sums() -> dict[str, list[tuple]]:
     return found
 
 
-def migrate_down_and_up(revision: str = "0004") -> None:
-    """Downgrade to ``revision`` and upgrade again: the sums as the migrations rebuild them."""
+def migrate_down_and_up(revision: str = "0004", between: Callable[[], None] | None = None) -> None:
+    """Downgrade to ``revision`` and upgrade again: the sums as the migrations rebuild them.
+
+    ``between`` runs at ``revision``, to look at the tables as they were then.
+    """
     db.session.remove()  # no open transaction may hold the tables the migration drops
     downgrade(revision=revision)
     try:
+        if between is not None:
+            between()
+            db.session.remove()
         upgrade()
     finally:
         upgrade()  # whatever happens, the next tests find the whole schema
