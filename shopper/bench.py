@@ -204,17 +204,33 @@ def _generate(backend: str, url: str, instance: Path, stores: int, months: int) 
     }
 
 
-def build_database(backend: str, url: str, instance: Path, stores: int, months: int) -> Built:
-    """Migrate an empty database and generate the chain into it.
+def build_database(backend: str, url: str, instance: Path, stores: int, months: int) -> dict:
+    """Migrate an empty database and generate the chain into it; what ``Built`` needs besides.
 
-    The generation runs in a process of its own: the one that measures then
-    holds only what serving reports needs, so its memory figures are a
-    server's, not those of a bulk load.
+    The generation runs in a process of its own, and so does the measuring
+    (``measure_backend``): that one holds only what serving reports needs, so
+    its memory figures are a server's, not those of a bulk load or of the
+    other database's runs.
     """
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        made = pool.submit(_generate, backend, url, instance, stores, months).result()
-    return Built(backend=backend, app=create_app(_settings(url, instance)), **made)
+        return pool.submit(_generate, backend, url, instance, stores, months).result()
+
+
+def _measure(backend: str, url: str, instance: Path, made: dict, runs: int) -> list[Result]:
+    built = Built(backend=backend, app=create_app(_settings(url, instance)), **made)
+    try:
+        return bench(built, runs)
+    finally:
+        with built.app.app_context():
+            db.engine.dispose()
+
+
+def measure_backend(backend: str, url: str, instance: Path, made: dict, runs: int) -> list[Result]:
+    """Every operation on a generated chain, timed in a fresh process of its own."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return pool.submit(_measure, backend, url, instance, made, runs).result()
 
 
 # -- operations -------------------------------------------------------------
@@ -443,17 +459,14 @@ def main(argv: list[str] | None = None) -> int:
                     continue
             else:
                 parser.error(f"unknown backend {backend}")
-            built = build_database(
-                backend, url, workdir / f"instance-{backend}", options.stores, options.months
-            )
+            instance = workdir / f"instance-{backend}"
+            made = build_database(backend, url, instance, options.stores, options.months)
             summaries.append(
-                f"{backend}: generated in {built.generation:.0f} s"
-                + (f" (+ {built.analyze:.0f} s ANALYZE)" if built.analyze > 0.5 else "")
-                + f", database {built.size / 2**20:,.0f} MB"
+                f"{backend}: generated in {made['generation']:.0f} s"
+                + (f" (+ {made['analyze']:.0f} s ANALYZE)" if made["analyze"] > 0.5 else "")
+                + f", database {made['size'] / 2**20:,.0f} MB"
             )
-            results += bench(built, options.runs)
-            with built.app.app_context():
-                db.engine.dispose()
+            results += measure_backend(backend, url, instance, made, options.runs)
     finally:
         for stop in reversed(cleanup):
             stop()
@@ -474,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "\npeak RSS: the measuring process's peak resident memory during a run (VmHWM, reset"
         " before each), largest of the runs; it holds no more than a server would (the chain"
-        " is generated in another process). traced: tracemalloc peak of the warm-up run."
+        " is generated in another process, and each database is measured in a fresh process"
+        " of its own). traced: tracemalloc peak of the warm-up run."
         "\nbuild: the comparison service alone (queries + domain), no output format."
         "\nGROUP BY: the yardstick, one SQL GROUP BY store × question over the period's answer rows."
         "\nre-approve: one visit's approval withdrawn and given again through the review API,"
