@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from shopper.domain.answers import NA, is_valid_value, whole_number
 from shopper.domain.checklist_format import Checklist, Question
@@ -98,8 +99,13 @@ def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitSco
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def round_pct(value: float | None, digits: int = 1) -> Decimal | None:
-    """Round a percentage for display: half away from zero on the float's shortest repr."""
+    """Round a percentage for display: half away from zero on the float's shortest repr.
+
+    Cached: a chain's report rounds ~100,000 figures, most of them one of
+    a few thousand values (the exact decimal arithmetic is the cost).
+    """
     if value is None:
         return None
     if not math.isfinite(value):
