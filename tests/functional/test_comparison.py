@@ -388,6 +388,13 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
         < ranking.index("Store A")
         < ranking.index("Store B")
     )
+    rows = {
+        name: ranking[ranking.index(name) : ranking.index("</tr>", ranking.index(name))]
+        for name in ("Store A", "Store E")
+    }
+    # A's critical failure is named beside its name, where a phone still shows it.
+    assert 'class="badge badge-critical">1 critical failure</span>' in rows["Store A"]
+    assert "badge-critical" not in rows["Store E"]
     assert "42.7 %" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
     assert "57.1 %" in html  # competitor benchmark
     assert "▼ -39.0 %" in html  # A against September
