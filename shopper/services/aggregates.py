@@ -95,15 +95,14 @@ def add_packed(
     for row, packed in rows:
         if not packed:
             continue
-        size = int.from_bytes(packed[:4], "little")  # _split, inline: the hot loop of a report
-        header = packed[4 : 4 + size]
+        header, row_numbers = _split(packed)
         place = places.get(header)
         if place is None:
             codes = orjson.loads(header)
             place = places[header] = np.array([columns.get(c, -1) for c in codes], dtype=np.intp)
         found_rows.append(row)
         found_places.append(place)
-        numbers.append(packed[4 + size :])
+        numbers.append(row_numbers)
     if not numbers:
         return
     _, width, fields = into.shape
