@@ -43,6 +43,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from shopper import create_app
+from shopper.devtools.postgres import start_server
 from shopper.extensions import db
 from shopper.services.aggregates import month_end
 
@@ -420,11 +421,6 @@ def _postgres(stack: list[Callable[[], None]]) -> str | None:
     """A URL of an empty PostgreSQL database, or None (and why, on stderr)."""
     if os.environ.get("BENCH_POSTGRES_URL"):
         return os.environ["BENCH_POSTGRES_URL"]
-    try:
-        from tests.support.postgres import start_server
-    except ImportError:
-        log("postgresql: n/a (tests/support/postgres.py not importable; run from the repository)")
-        return None
     try:
         server = start_server()
     except (RuntimeError, OSError) as error:

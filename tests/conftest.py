@@ -17,12 +17,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
 from shopper import create_app
+from shopper.devtools import postgres
 from shopper.extensions import db
-from tests.support import postgres
 from tests.support.web import AuthActions
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures"
+FIXTURES = REPO / "tests" / "fixtures"
 ARTIFACTS = REPO / "tests" / "artifacts"
 REQUIRE_ALL = os.environ.get("SHOPPER_TEST_REQUIRE_ALL") == "1"
 

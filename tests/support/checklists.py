@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CHECKLIST_FILES = sorted(FIXTURES.glob("*.json"))
 
 # Written out from formats.md, apart from the parser, so the tests check it.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from shopper.domain.checklist_format import (
     parse_checklist,
     to_document,
 )
+from tests.support.checklists import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 FIXTURE_NAMES = sorted(path.name for path in FIXTURES.glob("*.json"))
 
 

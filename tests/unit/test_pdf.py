@@ -47,9 +47,10 @@ from shopper.pdf.fonts import register_fonts, wrap_text
 from shopper.pdf.visit import LABEL_KEYS as VISIT_LABEL_KEYS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
 from shopper.services.visits import AnswerView, SectionView
+from tests.support.checklists import FIXTURES
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-STORES_CSV = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "stores.csv"
+STORES_CSV = FIXTURES / "stores.csv"
 GENERATED = datetime(2026, 11, 3, 14, 5, tzinfo=UTC)
 FILTERS = "1 Oct 2026 – 31 Oct 2026 · Whole chain · competitors included"
 INJECTION = "<b>&<font name=x>"

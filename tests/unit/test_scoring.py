@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,8 +21,8 @@ from shopper.domain.checklist_format import (
     to_document,
 )
 from shopper.domain.scoring import QuestionScore, SectionScore, round_pct, score_visit
+from tests.support.checklists import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 WORKED_EXAMPLE = {
     "format": FORMAT,
     "code": "worked-example",

@@ -1,0 +1,1 @@
+"""Throw-away local servers (PostgreSQL, Redis, SMTP) for the tests, the benchmark and the load test."""
