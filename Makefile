@@ -34,9 +34,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## test-fast: the suite without the PostgreSQL and browser tests
+## test-fast: the suite without the PostgreSQL, browser and slow (wheel, server) tests
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not postgresql and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not postgresql and not browser and not slow" $(PYTEST_ARGS)
 
 ## bench: time every comparison output on a synthetic 2,000-store × 60-month chain (SQLite, PostgreSQL)
 BENCH_STORES ?= 2000
