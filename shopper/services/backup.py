@@ -45,6 +45,7 @@ from sqlalchemy.engine import URL
 from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.services.errors import Conflict, Invalid
+from shopper.services.photos import stored_files
 
 FORMAT = "shopper-backup/1"
 MANIFEST = "manifest.json"
@@ -99,7 +100,7 @@ def _contents(connection: Connection) -> Contents:
     files: set[str] = set()
     if "photos" in names:
         for (digest,) in connection.execute(select(column("sha256")).select_from(table("photos"))):
-            files.update({f"{digest[:2]}/{digest}.jpg", f"{digest[:2]}/{digest}.thumb.jpg"})
+            files.update(stored_files(digest))
     return Contents(revision, counts, files)
 
 

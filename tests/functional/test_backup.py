@@ -116,6 +116,7 @@ def test_a_backup_restores_every_row_visit_and_photo_into_an_empty_install(
     assert manifest["counts"] == {name: len(rows) for name, rows in source_rows.items()}
     assert manifest["counts"]["visits"] > 40 and manifest["counts"]["photos"] > 40
     assert manifest["missing_photo_files"] == []
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes inside
 
     restored = _invoke(restored_app, "backup", "restore", str(archive))
     assert restored.exit_code == 0, restored.output
