@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint bench messages clean
+.PHONY: run serve test test-fast lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,11 @@ run: $(VENV)/.installed
 	@$(FLASK) demo logins
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## serve: production serving: migrate the configured database, then gunicorn with WORKERS workers on HOST:PORT
+serve: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: the whole suite, SQLite and PostgreSQL, browser tests included when Chromium is there
 test: $(VENV)/.installed-test

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import Result
 from flask import Flask
 from flask_migrate import upgrade
@@ -26,10 +27,13 @@ from shopper import create_app
 from shopper.extensions import db
 from shopper.models import Assignment, Photo, Visit
 from shopper.services import demo, photos
-from tests.conftest import settings, unavailable
+from tests.conftest import REPO, settings, unavailable
 from tests.factories import jpeg
 
 PASSWORD = "demo-password"
+SCRIPTS = ScriptDirectory(str(REPO / "shopper" / "migrations"))
+HEAD = SCRIPTS.get_current_head()
+BEFORE_HEAD = SCRIPTS.get_revision(HEAD).down_revision
 
 
 def _demo_with_photos(app: Flask) -> None:
@@ -170,7 +174,7 @@ def test_an_older_backup_is_migrated_up_after_restore(app, restored_app, request
     url = _empty_database(app, request, tmp_path, "older")
     older = create_app(settings(url, tmp_path / "older"))
     with older.app_context():
-        upgrade(revision="0006")
+        upgrade(revision=BEFORE_HEAD)
         db.engine.dispose()
     archive = tmp_path / "older.tar.gz"
     made = _invoke(older, "backup", "create", str(archive))
@@ -180,8 +184,8 @@ def test_an_older_backup_is_migrated_up_after_restore(app, restored_app, request
 
     restored = _invoke(restored_app, "backup", "restore", str(archive))
     assert restored.exit_code == 0, restored.output
-    assert "Migrated the database up to revision 0007." in restored.output
-    assert _all_rows(restored_app)["alembic_version"] == [("0007",)]
+    assert f"Migrated the database up to revision {HEAD}." in restored.output
+    assert _all_rows(restored_app)["alembic_version"] == [(HEAD,)]
 
 
 def _tar(path: Path, members: dict[str, bytes]) -> Path:
@@ -204,7 +208,7 @@ def test_files_that_are_not_backups_are_refused_with_what_is_wrong(app, tmp_path
     assert said.exit_code == 1 and "is not a shopper backup" in said.output
 
     other = "postgresql" if db_kind(app) == "sqlite" else "sqlite"
-    manifest = {"format": "shopper-backup/1", "database": other, "alembic_revision": "0007"}
+    manifest = {"format": "shopper-backup/1", "database": other, "alembic_revision": HEAD}
     wrong_kind = _tar(tmp_path / "kind.tar.gz", {"manifest.json": json.dumps(manifest).encode()})
     said = _invoke(app, "backup", "restore", str(wrong_kind))
     assert said.exit_code == 1 and f"holds a {other} database" in said.output
