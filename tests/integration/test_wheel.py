@@ -11,7 +11,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.support.processes import free_port, wait_for_port
+from tests.support.processes import free_port, serving
 
 pytestmark = pytest.mark.slow
 
@@ -135,29 +134,17 @@ def served(installed: Installed) -> Iterator[tuple[str, str]]:
     installed.run("flask", "--app", "shopper:create_app", "demo", "load", "--password", PASSWORD)
     logins = installed.run("flask", "--app", "shopper:create_app", "demo", "logins")
     port = free_port()
+    command = [
+        str(installed.venv / "bin" / "gunicorn"),
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "shopper:create_app()",
+    ]
     log = installed.outside / "gunicorn.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [
-                str(installed.venv / "bin" / "gunicorn"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "shopper:create_app()",
-            ],
-            cwd=installed.outside,
-            env=installed.env(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, process, log)
+    with serving(command, installed.outside, installed.env(), log, port):
         yield f"http://127.0.0.1:{port}", logins
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 class Browser:
