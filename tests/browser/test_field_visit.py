@@ -9,6 +9,7 @@ server saw nothing.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,22 +327,23 @@ def test_a_double_tap_and_a_retried_request_make_one_report(
     expect(sync_status(page)).to_have_text("Saved", timeout=10_000)
 
     # The photo reaches the server but its answer is lost: the retry finds it there.
+    # Requests are watched on the whole phone: the retry may come from the page or its worker.
     uploads: list[str] = []
-    page.on("request", lambda r: uploads.append(r.method) if r.url.endswith("/photos") else None)
+    phone.on("request", lambda r: uploads.append(r.method) if r.url.endswith("/photos") else None)
 
     def lose_the_photo_answer(route: Route) -> None:
         route.fetch()
         route.abort("connectionreset")
-        page.unroute("**/photos", lose_the_photo_answer)
+        phone.unroute("**/photos", lose_the_photo_answer)
 
-    page.route("**/photos", lose_the_photo_answer)
+    phone.route("**/photos", lose_the_photo_answer)
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     expect_photo_sent(page)
     assert uploads == ["POST"]
     assert stored(app, world.assignment)["photos"] == ["receipt"]
 
     sent: list[dict] = []
-    page.on(
+    phone.on(
         "request",
         lambda r: sent.append(r.post_data_json) if r.url.endswith("/visit/submit") else None,
     )
@@ -356,7 +358,7 @@ def test_a_double_tap_and_a_retried_request_make_one_report(
         else:
             route.continue_()
 
-    page.route("**/visit/submit", lose_the_first_answer)
+    phone.route("**/visit/submit", lose_the_first_answer)
     page.locator("#send-report").dblclick()
     expect(sync_status(page)).to_have_text("Sent", timeout=SEND_TIMEOUT)
     shot(page, artifacts, "double-tap-sent")
@@ -415,7 +417,8 @@ def test_a_missing_required_photo_blocks_sending_and_is_shown(
     # The server's own refusal (here: a rule the phone could not know) is listed the same way.
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     expect_photo_sent(page)
-    page.route(
+    # Answered for the whole phone: the page or its service worker may be the one sending.
+    page.context.route(
         "**/visit/submit",
         lambda route: route.fulfill(
             status=422,
@@ -471,3 +474,130 @@ def test_the_list_and_an_opened_visit_open_without_a_connection(
     phone.set_offline(True)
     with pytest.raises(PlaywrightError):
         page.goto(f"{world.base}/shopper")
+
+
+def fill_offline_and_send(page: Page, phone: BrowserContext, world: World) -> None:
+    """The whole report filled and sent with no connection: it waits on the phone."""
+    fill_times(page)
+    for code, value in ANSWERS.items():
+        answer(page, code, value)
+    expect(sync_status(page)).to_have_text("Saved", timeout=10_000)
+    phone.set_offline(True)
+    page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
+    expect(page.locator("#a-receipt-photos .photo-state")).to_have_text("Waiting to upload")
+    page.locator("#send-report").tap()
+    expect(sync_status(page)).to_have_text("Waiting to send")
+
+
+def sync_tags(page: Page) -> list[str]:
+    """The Background Sync tags the page's service worker registration holds."""
+    return page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
+
+
+def wait_for(check, page: Page, timeout: float = 30) -> None:
+    """Poll ``check()`` until it is true; Playwright delivers events meanwhile (through ``page``)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(200)
+
+
+def test_a_queued_report_is_sent_by_the_service_worker_with_no_page_open(
+    app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
+) -> None:
+    page = tab
+    sign_in(page, world.base)
+    open_visit(page, world)
+    fill_offline_and_send(page, phone, world)
+    # This browser has Background Sync: the phone may really be put away.
+    expect(page.locator("#submission-status")).to_have_text(
+        "Waiting to send: your report is kept on this phone and goes out by itself when "
+        "the connection returns. You may close this page."
+    )
+    assert sync_tags(page) == ["shopper-send"]
+    shot(page, artifacts, "background-1-waiting")
+    held = stored(app, world.assignment)
+    assert held["submitted"] == 0 and held["photos"] == []
+
+    # DevTools can wake the worker as the browser would once the connection returns.
+    # The session belongs to a blank tab: no page of the app is open when the event comes.
+    devtools_tab = phone.new_page()
+    devtools = phone.new_cdp_session(devtools_tab)
+    registrations: dict[str, str] = {}
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.update(
+            {r["scopeURL"]: r["registrationId"] for r in event["registrations"]}
+        ),
+    )
+    devtools.send("ServiceWorker.enable")
+    wait_for(lambda: f"{world.base}/" in registrations, devtools_tab, timeout=10)
+    page.close()
+    assert [p.url for p in phone.pages] == ["about:blank"]
+
+    phone.set_offline(False)
+
+    def dispatch_sync() -> None:
+        devtools.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": world.base,
+                "registrationId": registrations[f"{world.base}/"],
+                "tag": "shopper-send",
+                "lastChance": False,
+            },
+        )
+
+    dispatch_sync()
+    wait_for(lambda: stored(app, world.assignment)["status"] == "submitted", devtools_tab)
+    # A second wake-up (the browser retries, or two events cross) sends nothing again.
+    dispatch_sync()
+    devtools_tab.wait_for_timeout(2000)
+    held = stored(app, world.assignment)
+    assert held["visits"] == 1 and held["submitted"] == 1
+    assert held["answers"] == ANSWERS
+    assert held["photos"] == ["receipt"]
+
+    # Opened again, the page knows it went and sends nothing more.
+    page = phone.new_page()
+    page.goto(f"{world.base}/visits/{world.assignment}")
+    expect(page.locator(".flash-success")).to_have_text("Sent. Your report is waiting for review.")
+    queue = page.evaluate(
+        """() => Promise.all([ShopperField.sender.pending(), ShopperField.store.all("photos")])"""
+    )
+    assert queue == [[], []]
+    shot(page, artifacts, "background-2-sent")
+    held = stored(app, world.assignment)
+    assert held["visits"] == 1 and held["submitted"] == 1 and held["photos"] == ["receipt"]
+
+
+def test_without_background_sync_the_page_asks_to_be_kept_open(
+    app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
+) -> None:
+    page = tab
+    # As in Safari and Firefox: no SyncManager.
+    page.add_init_script("delete window.SyncManager;")
+    sign_in(page, world.base)
+    open_visit(page, world)
+    fill_offline_and_send(page, phone, world)
+    keep_open = (
+        "Waiting to send: your report is kept on this phone. Keep this page open until it "
+        "is sent; if you close it, it is sent the next time you open the app with a connection."
+    )
+    status = page.locator("#submission-status")
+    expect(status).to_have_text(keep_open)
+    expect(status).not_to_contain_text("You may close this page")
+    assert sync_tags(page) == []
+    shot(page, artifacts, "no-background-sync-waiting")
+
+    # Opened again without a connection: the same truth.
+    page.reload()
+    expect(sync_status(page)).to_have_text("Waiting to send")
+    expect(status).to_have_text(keep_open)
+
+    # The open page sends it as soon as the connection returns.
+    phone.set_offline(False)
+    expect(sync_status(page)).to_have_text("Sent", timeout=SEND_TIMEOUT)
+    held = stored(app, world.assignment)
+    assert held["visits"] == 1 and held["submitted"] == 1
+    assert held["answers"] == ANSWERS and held["photos"] == ["receipt"]
