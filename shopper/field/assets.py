@@ -12,11 +12,14 @@ from flask import current_app, url_for
 PRECACHED = (
     "css/field.css",
     "js/field/store.js",
+    "js/field/sender.js",
     "js/field/sync.js",
     "js/field/photos.js",
     "js/field/report.js",
     "js/field/home.js",
 )
+# Imported by the service worker too: the queue and the pass that sends it.
+WORKER_SCRIPTS = ("js/field/store.js", "js/field/sender.js")
 # Shared with the rest of the app and linked without a version: kept, revalidated in the background.
 SHARED = ("css/app.css", "js/nav.js")
 

@@ -6,12 +6,19 @@ from flask import url_for
 from flask_login import current_user
 
 
+def api_addresses() -> dict[str, str]:
+    """Where the phone's queue is sent: the API root and the session (CSRF token) endpoint."""
+    return {
+        "api": url_for("api.list_assignments").rsplit("/", 1)[0],
+        "session": url_for("field.session_token"),
+    }
+
+
 def client_config() -> dict[str, object]:
     """Addresses and the signed-in person's id, embedded as JSON in every phone page."""
     return {
         "user": current_user.id,
-        "api": url_for("api.list_assignments").rsplit("/", 1)[0],
-        "session": url_for("field.session_token"),
+        **api_addresses(),
         "home": url_for("main.shopper_home"),
         "visit_page": url_for("field.visit", assignment_id=0)[:-1],
         "sign_in": url_for("auth.sign_in"),

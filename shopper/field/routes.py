@@ -14,8 +14,8 @@ from shopper.api.assignments import assignment_json, visit_json
 from shopper.domain.checklist_format import to_document
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER, Status
 from shopper.field import bp
-from shopper.field.assets import asset_url, precache_urls, worker_version
-from shopper.field.client import client_config
+from shopper.field.assets import WORKER_SCRIPTS, asset_url, precache_urls, worker_version
+from shopper.field.client import api_addresses, client_config
 from shopper.field.my_visits import maps_url
 from shopper.models import Role
 from shopper.services import assignments, visits
@@ -78,6 +78,8 @@ def service_worker() -> object:
         "visit_page": url_for("field.visit", assignment_id=0)[:-1],
         "sign_out": url_for("auth.sign_out"),
         "photos": url_for("api.photo_file", photo_id=0)[:-1],
+        "scripts": [asset_url(name) for name in WORKER_SCRIPTS],
+        **api_addresses(),
     }
     response = make_response(f"const SETTINGS = {json.dumps(settings)};\n{source}")
     response.headers["Content-Type"] = "application/javascript; charset=utf-8"

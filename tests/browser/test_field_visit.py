@@ -9,7 +9,8 @@ server saw nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,16 @@ def stored(app: Flask, assignment_id: int) -> dict:
             "photos": photos,
             "submitted": [e.action for e in audit.trail(assignment)].count("submitted"),
         }
+
+
+def answer_everything_but_the_photo(page: Page, world: World) -> None:
+    """Ayşe signs in, opens the visit and answers every question; the server has the draft."""
+    sign_in(page, world.base)
+    open_visit(page, world)
+    fill_times(page)
+    for code, value in ANSWERS.items():
+        answer(page, code, value)
+    expect(sync_status(page)).to_have_text("Saved", timeout=10_000)
 
 
 def test_shopper_fills_and_sends_a_complete_visit_with_a_photo(
@@ -318,30 +329,26 @@ def test_a_double_tap_and_a_retried_request_make_one_report(
     app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
 ) -> None:
     page = tab
-    sign_in(page, world.base)
-    open_visit(page, world)
-    fill_times(page)
-    for code, value in ANSWERS.items():
-        answer(page, code, value)
-    expect(sync_status(page)).to_have_text("Saved", timeout=10_000)
+    answer_everything_but_the_photo(page, world)
 
     # The photo reaches the server but its answer is lost: the retry finds it there.
+    # Requests are watched on the whole phone: the retry may come from the page or its worker.
     uploads: list[str] = []
-    page.on("request", lambda r: uploads.append(r.method) if r.url.endswith("/photos") else None)
+    phone.on("request", lambda r: uploads.append(r.method) if r.url.endswith("/photos") else None)
 
     def lose_the_photo_answer(route: Route) -> None:
         route.fetch()
         route.abort("connectionreset")
-        page.unroute("**/photos", lose_the_photo_answer)
+        phone.unroute("**/photos", lose_the_photo_answer)
 
-    page.route("**/photos", lose_the_photo_answer)
+    phone.route("**/photos", lose_the_photo_answer)
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     expect_photo_sent(page)
     assert uploads == ["POST"]
     assert stored(app, world.assignment)["photos"] == ["receipt"]
 
     sent: list[dict] = []
-    page.on(
+    phone.on(
         "request",
         lambda r: sent.append(r.post_data_json) if r.url.endswith("/visit/submit") else None,
     )
@@ -356,7 +363,7 @@ def test_a_double_tap_and_a_retried_request_make_one_report(
         else:
             route.continue_()
 
-    page.route("**/visit/submit", lose_the_first_answer)
+    phone.route("**/visit/submit", lose_the_first_answer)
     page.locator("#send-report").dblclick()
     expect(sync_status(page)).to_have_text("Sent", timeout=SEND_TIMEOUT)
     shot(page, artifacts, "double-tap-sent")
@@ -415,7 +422,8 @@ def test_a_missing_required_photo_blocks_sending_and_is_shown(
     # The server's own refusal (here: a rule the phone could not know) is listed the same way.
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     expect_photo_sent(page)
-    page.route(
+    # Answered for the whole phone: the page or its service worker may be the one sending.
+    page.context.route(
         "**/visit/submit",
         lambda route: route.fulfill(
             status=422,
@@ -471,3 +479,157 @@ def test_the_list_and_an_opened_visit_open_without_a_connection(
     phone.set_offline(True)
     with pytest.raises(PlaywrightError):
         page.goto(f"{world.base}/shopper")
+
+
+def queue_a_report_offline(page: Page, phone: BrowserContext, world: World) -> None:
+    """Ayşe signs in, fills the whole report and sends it with no connection: it waits on the phone."""
+    answer_everything_but_the_photo(page, world)
+    phone.set_offline(True)
+    page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
+    expect(page.locator("#a-receipt-photos .photo-state")).to_have_text("Waiting to upload")
+    page.locator("#send-report").tap()
+    expect(sync_status(page)).to_have_text("Waiting to send")
+
+
+def show(locator) -> None:
+    """Scroll the element to the middle of the screen, clear of the bar at the bottom."""
+    locator.evaluate("(e) => e.scrollIntoView({block: 'center'})")
+
+
+def sync_tags(page: Page) -> list[str]:
+    """The Background Sync tags the page's service worker registration holds."""
+    return page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
+
+
+def wait_for(check, page: Page, timeout: float = 30) -> None:
+    """Poll ``check()`` until it is true; Playwright delivers events meanwhile (through ``page``)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(200)
+
+
+def assert_sent_once(app: Flask, world: World) -> None:
+    """The server holds the whole report once, with its one photo, submitted once."""
+    held = stored(app, world.assignment)
+    assert held["status"] == "submitted"
+    assert held["visits"] == 1 and held["submitted"] == 1
+    assert held["answers"] == ANSWERS and held["photos"] == ["receipt"]
+
+
+def background_sync(phone: BrowserContext, base: str) -> Callable[[], None]:
+    """A way to wake the app's service worker with its sync event, as the browser does once
+    the connection returns, through DevTools in a blank tab of the phone."""
+    devtools_tab = phone.new_page()
+    devtools = phone.new_cdp_session(devtools_tab)
+    registrations: dict[str, str] = {}
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.update(
+            {r["scopeURL"]: r["registrationId"] for r in event["registrations"]}
+        ),
+    )
+    devtools.send("ServiceWorker.enable")
+    wait_for(lambda: f"{base}/" in registrations, devtools_tab, timeout=10)
+
+    def dispatch() -> None:
+        devtools.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": base,
+                "registrationId": registrations[f"{base}/"],
+                "tag": "shopper-send",
+                "lastChance": False,
+            },
+        )
+
+    return dispatch
+
+
+def test_a_queued_report_is_sent_by_the_service_worker_with_no_page_open(
+    app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
+) -> None:
+    page = tab
+    queue_a_report_offline(page, phone, world)
+    # This browser has Background Sync: the phone may really be put away.
+    expect(page.locator("#submission-status")).to_have_text(
+        "Waiting to send: your report is kept on this phone and goes out by itself when "
+        "the connection returns. You may close this page."
+    )
+    assert sync_tags(page) == ["shopper-send"]
+    show(page.locator("#submission-status"))
+    shot(page, artifacts, "background-1-waiting")
+    held = stored(app, world.assignment)
+    assert held["submitted"] == 0 and held["photos"] == []
+
+    # The shopper puts the phone away: no page of the app is open (DevTools sits in a blank tab).
+    dispatch_sync = background_sync(phone, world.base)
+    page.close()
+    (blank,) = phone.pages
+    assert blank.url == "about:blank"
+
+    phone.set_offline(False)
+    dispatch_sync()
+    wait_for(lambda: stored(app, world.assignment)["status"] == "submitted", blank)
+    # A second wake-up (the browser retries, or two events cross) sends nothing again.
+    dispatch_sync()
+    blank.wait_for_timeout(2000)
+    assert_sent_once(app, world)
+
+    # Opened again, the page knows it went and sends nothing more.
+    page = phone.new_page()
+    page.goto(f"{world.base}/visits/{world.assignment}")
+    expect(page.locator(".flash-success")).to_have_text("Sent. Your report is waiting for review.")
+    queue = page.evaluate(
+        """() => Promise.all([ShopperField.sender.pending(), ShopperField.store.all("photos")])"""
+    )
+    assert queue == [[], []]
+    shot(page, artifacts, "background-2-sent")
+    assert_sent_once(app, world)
+
+
+def test_without_background_sync_the_page_asks_to_be_kept_open(
+    app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
+) -> None:
+    page = tab
+    # As in Safari and Firefox: no SyncManager.
+    page.add_init_script("delete window.SyncManager;")
+    queue_a_report_offline(page, phone, world)
+    keep_open = (
+        "Waiting to send: your report is kept on this phone. Keep this page open until it "
+        "is sent; if you close it, it is sent the next time you open the app."
+    )
+    status = page.locator("#submission-status")
+    expect(status).to_have_text(keep_open)
+    expect(status).not_to_contain_text("You may close this page")
+    assert sync_tags(page) == []
+    show(status)
+    shot(page, artifacts, "no-background-sync-waiting")
+
+    # Opened again without a connection: the same truth.
+    page.reload()
+    expect(sync_status(page)).to_have_text("Waiting to send")
+    expect(status).to_have_text(keep_open)
+
+    # The open page sends it as soon as the connection returns.
+    phone.set_offline(False)
+    expect(sync_status(page)).to_have_text("Sent", timeout=SEND_TIMEOUT)
+    assert_sent_once(app, world)
+
+
+def test_the_page_and_its_worker_sending_at_once_make_one_report(
+    app: Flask, world: World, tab: Page, phone: BrowserContext
+) -> None:
+    page = tab
+    queue_a_report_offline(page, phone, world)
+    dispatch_sync = background_sync(phone, world.base)
+    uploads: list[str] = []
+    phone.on("request", lambda r: uploads.append(r.method) if r.url.endswith("/photos") else None)
+
+    # The connection returns: the open page ("online") and the woken worker both go for it.
+    phone.set_offline(False)
+    dispatch_sync()
+    expect(sync_status(page)).to_have_text("Sent", timeout=SEND_TIMEOUT)
+    page.wait_for_timeout(2000)
+    assert uploads == ["POST"]
+    assert_sent_once(app, world)

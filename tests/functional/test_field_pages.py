@@ -276,6 +276,23 @@ def test_the_service_worker_is_served_from_the_root(world, client) -> None:
     assert 'addEventListener("fetch"' in source
 
 
+def test_the_service_worker_imports_the_queue_and_the_sender_of_the_pages(world, client) -> None:
+    source = client.get("/sw.js").get_data(as_text=True)
+    settings = json.loads(re.match(r"const SETTINGS = (.*);\n", source).group(1))
+    names = [
+        re.fullmatch(r"/static/js/field/(\w+)\.js\?v=[0-9a-f]{12}", u) for u in settings["scripts"]
+    ]
+    assert [n.group(1) for n in names if n] == ["store", "sender"]
+    # The very URLs the pages load, so the worker and the pages run the same code.
+    assert set(settings["scripts"]) <= set(settings["assets"])
+    for url in settings["scripts"]:
+        with client.get(url) as script:
+            assert script.status_code == 200, url
+    assert (settings["api"], settings["session"]) == ("/api/v1", "/visits/session")
+    assert "importScripts.apply(self, SETTINGS.scripts)" in source
+    assert 'addEventListener("sync"' in source
+
+
 def test_a_page_opened_from_the_phone_cache_can_get_a_fresh_token(world, client, auth) -> None:
     auth.sign_in(AYSE)
     response = client.get("/visits/session")

@@ -53,6 +53,7 @@
   var objectUrls = new Map();
   var badValues = {};
   var locked = false;
+  var refused = false; // the server's "fix these" stays on screen until the shopper changes something
   var sending = false;
   var keepTimer = null;
   var serverTimer = null;
@@ -251,11 +252,15 @@
 
   var SHORT = { sending: "sending", waiting: "waiting", sent: "sent" };
   var LONG = { sending: "sending", waiting: "waiting_detail", sent: "sent_detail" };
+  var shown = null;
 
   function showSubmission(state, message) {
+    shown = state;
     els.submission.hidden = !state;
     if (!state) return;
     var long = message || text(LONG[state]);
+    // "You may close this page" only where the service worker sends it with no page open.
+    if (state === "waiting" && !sync.inBackground()) long = text("waiting_keep_open");
     els.submission.textContent = long;
     els.submission.className = "submission-status submission-" + state;
     status(message || text(SHORT[state]), state);
@@ -430,10 +435,14 @@
         rejectedRev: draft ? draft.rejectedRev : null,
       };
     });
+    refused = false;
     if (!locked) status(store.persistent ? text("saved_here") : text("no_storage"));
     progress();
     clearTimeout(serverTimer);
-    serverTimer = setTimeout(sync.flush, 1200);
+    serverTimer = setTimeout(function () {
+      serverTimer = null;
+      sync.flush();
+    }, 1200);
   }
 
   function keepSoon(delay) {
@@ -491,6 +500,7 @@
       });
       lock();
       showSubmission(navigator.onLine === false ? "waiting" : "sending");
+      sync.later();
       sync.flush();
     } catch (error) {
       unlock();
@@ -500,6 +510,10 @@
 
   function onSync(event) {
     var d = event.detail;
+    if (d.kind === "background") {
+      if (shown === "waiting") showSubmission("waiting");
+      return;
+    }
     if (d.kind === "session") {
       els.signIn.hidden = false;
       status(text("sign_in"));
@@ -507,13 +521,14 @@
     }
     if (d.assignment !== assignment.id) return;
     var step = d.kind + ":" + d.state;
-    if (step === "draft:saving" && !locked) status(text("saving"));
+    var quiet = locked || refused;
+    if (step === "draft:saving" && !quiet) status(text("saving"));
     else if (step === "draft:saved") {
       visit = d.visit;
       serverPhotos = d.visit.photos;
       renderAllPhotos();
-      if (!locked) status(text("saved"));
-    } else if (step === "draft:offline" && !locked) status(text("offline"));
+      if (!quiet) status(text("saved"));
+    } else if (step === "draft:offline" && !quiet) status(text("offline"));
     else if (step === "draft:rejected") {
       status(text("not_saved", { message: d.error.message }));
       if (d.error.fields) showProblems(d.error.fields, true);
@@ -535,6 +550,7 @@
         store.remove("outbox", key);
         unlock();
         showSubmission(null);
+        refused = true;
         status(text("refused"));
         showProblems(d.error.fields || {});
       } else if (d.state === "conflict") {
@@ -600,6 +616,7 @@
       showSubmission("waiting");
     } else if (queued && queued.state === "refused") {
       await store.remove("outbox", key);
+      refused = true;
       status(text("refused"));
       showProblems(queued.error.fields || {});
     } else if (queued) {
@@ -651,10 +668,16 @@
   });
   form.addEventListener("submit", send);
   document.addEventListener("field:sync", onSync);
-  // Closing the tab or switching apps: whatever is being typed is kept now.
-  window.addEventListener("pagehide", function () { if (keepTimer) keep(); });
+  // Closing the tab or switching apps: whatever is being typed is kept now, and a change
+  // not yet on the server is left to the service worker.
+  function leaving() {
+    var unsent = keepTimer || serverTimer;
+    if (keepTimer) keep();
+    if (unsent) sync.later();
+  }
+  window.addEventListener("pagehide", leaving);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && keepTimer) keep();
+    if (document.visibilityState === "hidden") leaving();
   });
 
   init().finally(sync.start);

@@ -1,4 +1,5 @@
-/* The phone's own copy of the shopper's work, in IndexedDB.
+/* The phone's own copy of the shopper's work, in IndexedDB: the one queue that the
+ * pages and the service worker (through importScripts) both read and write.
  *
  * drafts:  one record per (person, assignment): the report body, a revision
  *          number, whether the server has it yet, and the server's saved_at.
@@ -22,7 +23,7 @@
   function open() {
     if (opening) return opening;
     opening = new Promise(function (resolve, reject) {
-      if (!window.indexedDB) return reject(new Error("no IndexedDB"));
+      if (!self.indexedDB) return reject(new Error("no IndexedDB"));
       var request = indexedDB.open(NAME, 1);
       request.onupgradeneeded = function () {
         var db = request.result;
@@ -168,7 +169,7 @@
   }
 
   function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
@@ -192,5 +193,6 @@
   };
 
   // Ask the browser not to evict the drafts under storage pressure (granted or not, harmless).
+  // A page only: workers have no persist().
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
-})(window.ShopperField = window.ShopperField || {});
+})(self.ShopperField = self.ShopperField || {});

@@ -8,9 +8,15 @@
  * - Everything else, and every API write, goes to the network untouched.
  * - Signing out empties the cached pages and photos: the next person on this
  *   phone must not see them. (Unsent drafts stay in IndexedDB under their
- *   owner's id, and only their owner's pages send them.)
+ *   owner's id, and only their owner's session sends them.)
+ * - Background Sync: a page registers the tag when something waits to be sent;
+ *   the browser wakes this worker once there is a connection, page open or not,
+ *   and the worker sends the signed-in person's queue itself (sender.js, the
+ *   same pass the pages run, never at the same time as theirs).
  */
 "use strict";
+
+importScripts.apply(self, SETTINGS.scripts); // store.js, sender.js: the queue shared with the pages
 
 var STATIC = "shopper-static";
 var PAGES = "shopper-pages-v1";
@@ -133,4 +139,52 @@ self.addEventListener("fetch", function (event) {
   } else if (url.pathname.indexOf(SETTINGS.photos) === 0) {
     event.respondWith(photo(request));
   }
+});
+
+/* A teller of what a pass does to the person's open pages, in the order it happens. */
+function teller(user) {
+  var told = Promise.resolve();
+  function tell(detail) {
+    told = told.then(function () {
+      // Pages opened before the worker took control count too.
+      return self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    }).then(function (clients) {
+      clients.forEach(function (client) { client.postMessage({ user: user, sent: detail }); });
+    });
+  }
+  tell.done = function () { return told; };
+  return tell;
+}
+
+async function sendWaiting(event) {
+  var sender = self.ShopperField.sender;
+  try {
+    await sender.exclusive(async function () {
+      if (!(await sender.pending()).length) return;
+      // The session cookie says whose work may go, and gives the CSRF token the API wants.
+      var session = await sender.whoIsSignedIn(SETTINGS.session);
+      if (!session) return; // signed out: the person's next signed-in page sends it
+      var tell = teller(session.user);
+      var pass = sender.create({
+        user: session.user,
+        csrf: session.csrf_token,
+        api: SETTINGS.api,
+        session: SETTINGS.session,
+        emit: tell,
+      });
+      try {
+        await pass.sendAll();
+      } finally {
+        await tell.done();
+      }
+    });
+  } catch (error) {
+    // Rejecting asks the browser to try again later; after its last try, the next page open sends it.
+    if (error instanceof sender.Offline && !event.lastChance) throw error;
+    if (!(error instanceof sender.Offline || error instanceof sender.Stop)) throw error;
+  }
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === self.ShopperField.sender.TAG) event.waitUntil(sendWaiting(event));
 });

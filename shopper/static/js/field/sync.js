@@ -1,32 +1,24 @@
-/* Sending the phone's work to the server, whenever there is a connection.
+/* The page's side of sending the phone's work (the pass itself is in sender.js).
  *
- * One pass ("flush") goes through every assignment of the signed-in person
- * that has something waiting on the phone, in this order:
- *   1. the draft (PUT), which also makes the visit exist before any photo;
- *   2. each waiting photo, one request each, so one failure stops nothing else;
- *   3. the queued submission, once all its photos are on the server. It carries
- *      the client_id made when "Send" was tapped, so a retry after a lost
- *      answer is recognised by the server and never makes a second report.
  * A pass runs on load, on `online`, when the page comes back into view, after
- * each change, and with a growing delay after a failed attempt (Background
- * Sync is not relied upon: not every browser has it).
+ * each change, and with a growing delay after a failed attempt. Where the
+ * browser has Background Sync, anything left waiting is also handed to the
+ * service worker, which sends it when the connection returns even with no page
+ * open; where it has not (Safari, Firefox), the page says so: the work leaves
+ * only while a page of the app is open.
  *
- * Pages listen to `field:sync` events on document to show what happened.
+ * Pages listen to `field:sync` events on document to show what happened, whether
+ * this page or the worker did it.
  */
 (function (field) {
   "use strict";
 
   var config = JSON.parse(document.getElementById("field-data").textContent);
   var strings = JSON.parse(document.getElementById("field-strings").textContent);
-  var store = field.store;
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var csrf = meta ? meta.content : "";
+  var sender = field.sender;
   var PAGES_CACHE = "shopper-pages-v1";
-
-  /* No connection, or a server that could not answer now: try again later. */
-  class Offline extends Error {}
-  /* Nobody (or somebody else) is signed in: wait until the person signs in. */
-  class Stop extends Error {}
+  // Becomes false if registering fails (no worker, or background sync blocked for the site).
+  var background = "serviceWorker" in navigator && "SyncManager" in window;
 
   function text(name, params) {
     var value = strings[name] || name;
@@ -39,218 +31,31 @@
     document.dispatchEvent(new CustomEvent("field:sync", { detail: detail }));
   }
 
-  async function refreshToken() {
-    var response;
-    try {
-      response = await fetch(config.session, { credentials: "same-origin", cache: "no-store" });
-    } catch (error) {
-      throw new Offline(error.message);
-    }
-    var answer = response.ok && !response.redirected ? await response.json().catch(function () { return null; }) : null;
-    if (!answer || answer.user !== config.user) {
-      emit({ kind: "session", state: "signin" });
-      throw new Stop("not signed in as " + config.user);
-    }
-    csrf = answer.csrf_token;
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var pass = sender.create({
+    user: config.user,
+    api: config.api,
+    session: config.session,
+    csrf: meta ? meta.content : "",
+    emit: emit,
+  });
+
+  function giveUpBackground() {
+    if (!background) return;
+    background = false;
+    emit({ kind: "background", state: "unavailable" });
   }
 
-  /* One API request; answers {status, json}, or throws Offline / Stop. */
-  async function call(method, url, body, retried) {
-    if (navigator.onLine === false) throw new Offline("offline");
-    var init = {
-      method: method,
-      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-      credentials: "same-origin",
-      cache: "no-store",
-    };
-    if (body instanceof FormData) {
-      init.body = body;
-    } else if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    var response;
-    try {
-      response = await fetch(url, init);
-    } catch (error) {
-      throw new Offline(error.message);
-    }
-    var json = null;
-    if (response.status !== 204) json = await response.json().catch(function () { return null; });
-    var code = json && json.error ? json.error.code : null;
-    if (response.status === 400 && code === "csrf_failed" && !retried) {
-      await refreshToken();
-      return call(method, url, body, true);
-    }
-    if (response.status === 401 || (response.redirected && !json)) {
-      emit({ kind: "session", state: "signin" });
-      throw new Stop("signed out");
-    }
-    if (response.status >= 500 || response.status === 408 || response.status === 429) {
-      throw new Offline("server answered " + response.status);
-    }
-    return { status: response.status, json: json };
-  }
-
-  function errorOf(answer) {
-    return (answer.json && answer.json.error) || { message: String(answer.status), fields: {} };
-  }
-
-  /* The draft reached the server: clean unless it changed meanwhile. */
-  function markSaved(key, rev, visit) {
-    return store.update("drafts", key, function (draft) {
-      if (!draft) return undefined;
-      var known = new Set(draft.known || []);
-      visit.photos.forEach(function (photo) { known.add(photo.id); });
-      return Object.assign({}, draft, {
-        visitId: visit.id,
-        serverSavedAt: visit.saved_at,
-        dirty: draft.rev === rev ? false : draft.dirty,
-        rejectedRev: null,
-        known: Array.from(known),
+  /* Ask the service worker to send what is waiting once there is a connection, page or not. */
+  function later() {
+    if (!background) return Promise.resolve(false);
+    return navigator.serviceWorker.ready
+      .then(function (registration) { return registration.sync.register(sender.TAG); })
+      .then(function () { return true; }, function (error) {
+        console.warn("background sync unavailable:", error);
+        giveUpBackground();
+        return false;
       });
-    });
-  }
-
-  function addKnown(key, photoId) {
-    return store.update("drafts", key, function (draft) {
-      if (!draft) return undefined;
-      var known = draft.known || [];
-      return known.indexOf(photoId) >= 0 ? undefined : Object.assign({}, draft, { known: known.concat([photoId]) });
-    });
-  }
-
-  function savePage(key, visit) {
-    return store.update("pages", key, function (page) {
-      if (!page) return undefined;
-      var assignment = Object.assign({}, page.assignment, { status: visit.status, visit_id: visit.id });
-      return Object.assign({}, page, { visit: visit, assignment: assignment });
-    });
-  }
-
-  /* A photo whose upload reached the server but whose answer was lost: find it there. */
-  async function adoptLost(visitId, key, photo) {
-    var answer = await call("GET", config.api + "/visits/" + visitId);
-    if (answer.status !== 200) return null;
-    var draft = await store.get("drafts", key);
-    var known = new Set((draft && draft.known) || []);
-    var found = answer.json.photos.find(function (p) {
-      return p.question === photo.question && p.width === photo.width && p.height === photo.height && !known.has(p.id);
-    });
-    if (found) await addKnown(key, found.id);
-    return found || null;
-  }
-
-  async function uploadPhoto(assignment, key, visitId, photo) {
-    var base = { kind: "photo", assignment: assignment, id: photo.id, question: photo.question };
-    emit(Object.assign({ state: "uploading" }, base));
-    var adopted = photo.attempted && photo.width ? await adoptLost(visitId, key, photo) : null;
-    if (adopted) {
-      await store.remove("photos", photo.id);
-      emit(Object.assign({ state: "uploaded", photo: adopted }, base));
-      return true;
-    }
-    await store.update("photos", photo.id, function (p) { return p && Object.assign(p, { attempted: true }); });
-    var form = new FormData();
-    form.append("question", photo.question);
-    if (photo.takenAt) form.append("taken_at", photo.takenAt);
-    form.append("file", new Blob([photo.bytes], { type: photo.type }), photo.name || "photo.jpg");
-    var answer;
-    try {
-      answer = await call("POST", config.api + "/visits/" + visitId + "/photos", form);
-    } catch (error) {
-      emit(Object.assign({ state: "waiting" }, base));
-      throw error;
-    }
-    if (answer.status === 201) {
-      await addKnown(key, answer.json.id);
-      await store.remove("photos", photo.id);
-      emit(Object.assign({ state: "uploaded", photo: answer.json }, base));
-      return true;
-    }
-    if (answer.status === 409) {
-      emit({ kind: "draft", state: "conflict", assignment: assignment, error: errorOf(answer) });
-      return false;
-    }
-    // 413, 422: this file will never be accepted. Drop it and say why on its question.
-    await store.remove("photos", photo.id);
-    emit(Object.assign({ state: "failed", error: errorOf(answer) }, base));
-    return true;
-  }
-
-  async function syncAssignment(assignment) {
-    var key = store.key(config.user, assignment);
-    var draft = await store.get("drafts", key);
-    var entry = await store.get("outbox", key);
-    if (entry && entry.state !== "waiting") entry = null; // refused or in conflict: the shopper decides
-    var photos = await store.photosOf(key);
-    var visitId = (draft && draft.visitId) || (entry && entry.visitId) || null;
-
-    var draftDue = draft && draft.dirty && !entry && draft.rejectedRev !== draft.rev;
-    if (draftDue || (photos.length && !visitId)) {
-      var body = entry ? Object.assign({}, entry.body, { client_id: undefined }) : draft ? draft.body : {};
-      var rev = draft ? draft.rev : null;
-      emit({ kind: "draft", state: "saving", assignment: assignment });
-      var saved;
-      try {
-        saved = await call("PUT", config.api + "/assignments/" + assignment + "/visit", body);
-      } catch (error) {
-        if (error instanceof Offline) emit({ kind: "draft", state: "offline", assignment: assignment });
-        throw error;
-      }
-      if (saved.status === 200) {
-        visitId = saved.json.id;
-        await markSaved(key, rev, saved.json);
-        emit({ kind: "draft", state: "saved", assignment: assignment, visit: saved.json });
-      } else {
-        var conflict = saved.status === 409;
-        // Not again until the shopper changes something: the same body would be refused the same way.
-        if (draft) {
-          await store.update("drafts", key, function (d) { return d && d.rev === rev ? Object.assign(d, { rejectedRev: rev }) : undefined; });
-        }
-        emit({ kind: "draft", state: conflict ? "conflict" : "rejected", assignment: assignment, error: errorOf(saved) });
-        if (conflict || !visitId) return;
-      }
-    }
-
-    for (var i = 0; i < photos.length; i += 1) {
-      if (!(await uploadPhoto(assignment, key, visitId, photos[i]))) return;
-    }
-
-    if (!entry || (await store.photosOf(key)).length) return;
-    emit({ kind: "submission", state: "sending", assignment: assignment });
-    var sent;
-    try {
-      sent = await call("POST", config.api + "/assignments/" + assignment + "/visit/submit", entry.body);
-    } catch (error) {
-      emit({ kind: "submission", state: "waiting", assignment: assignment });
-      throw error;
-    }
-    if (sent.status === 200) {
-      await store.forget(key);
-      await savePage(key, sent.json);
-      emit({ kind: "submission", state: "sent", assignment: assignment, visit: sent.json });
-      return;
-    }
-    var state = sent.status === 422 ? "refused" : "conflict";
-    var problem = errorOf(sent);
-    await store.update("outbox", key, function (e) {
-      return e && e.clientId === entry.clientId ? Object.assign(e, { state: state, error: problem }) : undefined;
-    });
-    emit({ kind: "submission", state: state, assignment: assignment, error: problem });
-  }
-
-  async function flushAll() {
-    var prefix = config.user + ":";
-    var lists = await Promise.all([store.all("drafts"), store.all("outbox"), store.keysWithPhotos()]);
-    var keys = new Set();
-    lists[0].forEach(function (d) { if (d.dirty) keys.add(d.key); });
-    lists[1].forEach(function (e) { if (e.state === "waiting") keys.add(e.key); });
-    lists[2].forEach(function (k) { keys.add(k); });
-    var mine = Array.from(keys).filter(function (k) { return k.indexOf(prefix) === 0; });
-    for (var i = 0; i < mine.length; i += 1) {
-      await syncAssignment(Number(mine[i].slice(prefix.length)));
-    }
   }
 
   var running = null;
@@ -262,20 +67,20 @@
     clearTimeout(timer);
     failures += 1;
     timer = setTimeout(flush, Math.min(60000, 2000 * Math.pow(2, failures - 1)));
+    later();
   }
 
-  /* One pass at a time in this tab, and (where the browser has Web Locks) across tabs. */
+  /* One pass at a time in this tab, and (where the browser has Web Locks) across tabs and the worker. */
   function flush() {
     if (running) {
       again = true;
       return running;
     }
     clearTimeout(timer);
-    var pass = navigator.locks ? navigator.locks.request("shopper-field-sync", flushAll) : flushAll();
-    running = pass
+    running = sender.exclusive(pass.sendAll)
       .then(function () { failures = 0; }, function (error) {
-        if (error instanceof Offline) retryLater();
-        else if (!(error instanceof Stop)) console.error(error);
+        if (error instanceof sender.Offline) retryLater();
+        else if (!(error instanceof sender.Stop)) console.error(error);
       })
       .then(function () {
         running = null;
@@ -305,12 +110,21 @@
 
   function registerWorker() {
     if (!("serviceWorker" in navigator)) return;
+    // What the worker sent while this page is open is shown here too.
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var message = event.data || {};
+      if (message.sent && message.user === config.user) emit(message.sent);
+    });
+    navigator.serviceWorker.startMessages();
     navigator.serviceWorker
       .register(config.worker)
       .then(function () { return navigator.serviceWorker.ready; })
       .then(keepOffline)
       .then(function () { document.documentElement.dataset.offline = "ready"; })
-      .catch(function (error) { console.warn("offline use unavailable:", error); });
+      .catch(function (error) {
+        giveUpBackground();
+        console.warn("offline use unavailable:", error);
+      });
   }
 
   function start() {
@@ -318,6 +132,7 @@
     window.addEventListener("online", flush);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") flush();
+      else if (running) later(); // the page may be closed before this pass ends
     });
     return flush();
   }
@@ -325,11 +140,11 @@
   field.sync = {
     config: config,
     text: text,
-    emit: emit,
-    call: call,
+    call: pass.call,
     flush: flush,
+    later: later,
+    /* True when what waits is sent even with every page closed. */
+    inBackground: function () { return background; },
     start: start,
-    Offline: Offline,
-    Stop: Stop,
   };
 })(window.ShopperField = window.ShopperField || {});
