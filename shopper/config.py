@@ -38,6 +38,13 @@ def default_settings(instance_path: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": "10 per minute",
+        # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        "PROXY_FIX_X_PORT": 0,
+        "PROXY_FIX_X_PREFIX": 0,
+        "HSTS_MAX_AGE": 365 * 24 * 3600,
     }
 
 
