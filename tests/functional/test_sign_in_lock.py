@@ -148,7 +148,8 @@ def _post_sign_in(base: str, email: str, password: str) -> tuple[int, str]:
         with urlopen(Request(base + "/sign-in", data=body), timeout=60) as response:
             status, html = response.status, response.read().decode()
     except HTTPError as error:
-        status, html = error.code, error.read().decode()
+        with error:
+            status, html = error.code, error.read().decode()
     match = FLASH.search(html)
     return status, match.group(1) if match else ""
 
