@@ -97,14 +97,30 @@ def count_failure(email: str, now: datetime | None = None) -> None:
     elif failures is None:
         # Locked meanwhile by attempts running beside this one: not counted.
         until = _locked_until(key)
-    db.session.execute(
-        delete(table).where(
-            table.c.last_failed_at < now - FORGET_AFTER, unlocked, table.c.email != key
-        )
-    )
     db.session.commit()
+    _forget_old(now)
     if until is not None:
         raise _locked(until, now)
+
+
+def _forget_old(now: datetime) -> None:
+    """Delete counts long quiet and unlocked, in a transaction of its own.
+
+    Rows another attempt holds are skipped (on PostgreSQL), so this never waits
+    and never deadlocks with the counting; at most 100 go at a time.
+    """
+    table = SignInFailures.__table__
+    old = (
+        select(table.c.email)
+        .where(
+            table.c.last_failed_at < now - FORGET_AFTER,
+            or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
+        )
+        .limit(100)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(delete(table).where(table.c.email.in_(old)))
+    db.session.commit()
 
 
 def clear(email: str, now: datetime | None = None) -> None:
