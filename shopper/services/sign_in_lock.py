@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
 
 from shopper.domain.i18n import N_plural
 from shopper.extensions import db
@@ -58,6 +59,12 @@ def _locked(until: datetime, now: datetime) -> SignInLocked:
     )
 
 
+def _unlocked(now: datetime) -> ColumnElement[bool]:
+    """The rows not locked at ``now``."""
+    locked_until = SignInFailures.__table__.c.locked_until
+    return or_(locked_until.is_(None), locked_until <= now)
+
+
 def _locked_until(key: str) -> datetime | None:
     return db.session.execute(
         select(SignInFailures.locked_until).where(SignInFailures.email == key)
@@ -80,13 +87,12 @@ def count_failure(email: str, now: datetime | None = None) -> None:
     now = now or utcnow()
     key = _key(email)
     table = SignInFailures.__table__
-    unlocked = or_(table.c.locked_until.is_(None), table.c.locked_until <= now)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = insert(table).values(email=key, failures=1, last_failed_at=now)
     statement = statement.on_conflict_do_update(
         index_elements=["email"],
         set_={"failures": table.c.failures + 1, "last_failed_at": now},
-        where=unlocked,
+        where=_unlocked(now),
     ).returning(table.c.failures)
     failures = db.session.execute(statement).scalar_one_or_none()
     until = None
@@ -114,7 +120,7 @@ def _forget_old(now: datetime) -> None:
         select(table.c.email)
         .where(
             table.c.last_failed_at < now - FORGET_AFTER,
-            or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
+            _unlocked(now),
         )
         .limit(100)
         .with_for_update(skip_locked=True)
@@ -129,10 +135,7 @@ def clear(email: str, now: datetime | None = None) -> None:
     key = _key(email)
     table = SignInFailures.__table__
     forgotten = db.session.execute(
-        delete(table).where(
-            table.c.email == key,
-            or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
-        )
+        delete(table).where(table.c.email == key, _unlocked(now))
     ).rowcount
     db.session.commit()
     if not forgotten:
