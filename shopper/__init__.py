@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         navigation,
         people,
         reports,
+        security,
         stores,
         visits,
     )
@@ -74,6 +75,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     access.init_app(app, login_manager)
     i18n.init_app(app)
     navigation.init_app(app)
+    security.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)

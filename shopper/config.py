@@ -36,8 +36,17 @@ def default_settings(instance_path: str) -> dict[str, object]:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "INVITATION_DAYS": 7,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis out of reach: limits count per process meanwhile rather than sign-in failing.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": "10 per minute",
+        # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        "PROXY_FIX_X_PORT": 0,
+        "PROXY_FIX_X_PREFIX": 0,
+        "HSTS_MAX_AGE": 365 * 24 * 3600,
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from shopper import create_app
-from shopper.devtools import postgres
+from shopper.devtools import postgres, redis
 from shopper.extensions import db
 from tests.support.web import AuthActions
 
@@ -56,6 +56,20 @@ def postgres_server() -> Iterator[postgres.PostgresServer | None]:
         os.environ.setdefault("SHOPPER_TEST_POSTGRES_MISSING", reason)
         return
     yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server of the suite's own (``SHOPPER_TEST_REDIS_URL`` names another)."""
+    if os.environ.get("SHOPPER_TEST_REDIS_URL"):
+        yield os.environ["SHOPPER_TEST_REDIS_URL"]
+        return
+    try:
+        server = redis.start_server()
+    except (RuntimeError, OSError) as error:
+        unavailable(f"Redis cannot start here: {error}")
+    yield server.url
     server.stop()
 
 

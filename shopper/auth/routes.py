@@ -21,6 +21,7 @@ from shopper.auth.forms import (
 from shopper.extensions import limiter
 from shopper.services import accounts
 from shopper.services.errors import Invalid, NotFound
+from shopper.services.sign_in_lock import SignInLocked
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -46,7 +47,11 @@ def sign_in() -> object:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except SignInLocked as error:
+            flash(error.translated(), "error")
+            return render_template("auth/sign_in.html", form=form), error.status
         if user is None:
             # The same words whether the email exists or not.
             flash(_("The email or the password is not right."), "error")
@@ -110,7 +115,7 @@ def change_password() -> object:
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
-        except Invalid as error:
+        except (Invalid, SignInLocked) as error:
             form.current_password.errors = [error.translated()]
         else:
             # The auth version changed: renew this session's id so it stays signed in.

@@ -16,7 +16,7 @@ from shopper.models.assignment import (
 from shopper.models.base import Base, utcnow
 from shopper.models.checklist import Checklist, ChecklistVersion
 from shopper.models.store import Store
-from shopper.models.user import ApiToken, Invitation, Role, User
+from shopper.models.user import ApiToken, Invitation, Role, SignInFailures, User
 
 __all__ = [
     "ApiToken",
@@ -35,6 +35,7 @@ __all__ = [
     "ChecklistVersion",
     "Invitation",
     "Role",
+    "SignInFailures",
     "User",
     "utcnow",
 ]

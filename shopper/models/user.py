@@ -84,3 +84,18 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class SignInFailures(Base):
+    """Wrong passwords in a row for one email address, and the lock they led to.
+
+    Kept per address typed, known or not, so a lock tells nobody whether an
+    account exists; the row goes away on the next good sign-in.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

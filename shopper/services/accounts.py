@@ -15,6 +15,7 @@ from shopper.config import LANGUAGES
 from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.models import ApiToken, Invitation, Role, User, utcnow
+from shopper.services import sign_in_lock
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -98,13 +99,20 @@ def create_user(
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same cost either way)."""
+    """The active user with this email and password, or None (same cost either way).
+
+    Raises SignInLocked after too many wrong passwords in a row for the address.
+    """
+    sign_in_lock.check_unlocked(email)
     user = find_user(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
+        sign_in_lock.count_failure(email)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
+        sign_in_lock.count_failure(email)
         return None
+    sign_in_lock.clear(email)
     user.last_sign_in_at = utcnow()
     db.session.commit()
     return user
@@ -119,8 +127,10 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one."""
+    """Change a password after checking the current one (wrong ones count towards the lock)."""
+    sign_in_lock.check_unlocked(user.email)
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        sign_in_lock.count_failure(user.email)
         raise Invalid(
             N_("The current password is not right."), fields={"current_password": "wrong"}
         )
