@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.error import HTTPError
@@ -14,7 +12,6 @@ from urllib.request import Request, urlopen
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from shopper.extensions import db
 from shopper.models import SignInFailures, utcnow
@@ -130,18 +127,6 @@ def test_wrong_current_passwords_on_the_account_page_count_too(app, client, auth
     assert _row(app, "shopper@test.example").failures == 5
 
 
-@pytest.fixture
-def server(app) -> Iterator[str]:
-    """The app served by threads on a free port, as a server with many workers would."""
-    serving = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=serving.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{serving.server_port}"
-    serving.shutdown()
-    thread.join(timeout=10)
-    serving.server_close()
-
-
 def _post_sign_in(base: str, email: str, password: str) -> tuple[int, str]:
     body = urlencode({"email": email, "password": password}).encode()
     try:
@@ -155,12 +140,14 @@ def _post_sign_in(base: str, email: str, password: str) -> tuple[int, str]:
 
 
 @pytest.mark.config(WTF_CSRF_ENABLED=False)
-def test_sixty_wrong_passwords_at_once_lock_the_address_after_exactly_five(app, server) -> None:
+def test_sixty_wrong_passwords_at_once_lock_the_address_after_exactly_five(
+    app, live_server
+) -> None:
     make_user(app, "shopper", "s@test.example")
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(
-            pool.map(lambda _: _post_sign_in(server, "s@test.example", "wrong"), range(60))
+            pool.map(lambda _: _post_sign_in(live_server, "s@test.example", "wrong"), range(60))
         )
     assert Counter(answers) == {(200, WRONG): 4, (429, LOCKED_15): 56}
     assert _row(app, "s@test.example").failures == 5
-    assert _post_sign_in(server, "s@test.example", PASSWORD) == (429, LOCKED_15)
+    assert _post_sign_in(live_server, "s@test.example", PASSWORD) == (429, LOCKED_15)
