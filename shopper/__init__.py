@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         navigation,
         people,
         reports,
+        request_limits,
         stores,
         visits,
     )
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     access.init_app(app, login_manager)
     i18n.init_app(app)
     navigation.init_app(app)
+    request_limits.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
