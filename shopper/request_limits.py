@@ -1,51 +1,78 @@
-"""What a request may carry: ids the database can hold, JSON nested at most 32 levels."""
+"""What a request may carry: ids the database can hold, JSON nested at most 32 levels, no NUL."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
 from shopper.domain import json_text
 from shopper.domain.i18n import N_
-from shopper.services.errors import ServiceError
+from shopper.services.errors import Invalid, ServiceError
 
 # Every id and version number is an INTEGER column (32 bits on PostgreSQL).
 LARGEST_ID = 2**31 - 1
 
 
 class DatabaseInteger(IntegerConverter):
-    """``<int:...>`` bounded to what an INTEGER column holds: larger numbers find nothing (404)."""
+    """``<int:...>`` that never hands a view a number an INTEGER column cannot hold."""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", LARGEST_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        """The number, or 0 past ``LARGEST_ID``: no row has id 0, so the view answers as for
+        any unknown id (404, or 401 before sign-in)."""
+        number = int(value)
+        return number if number <= LARGEST_ID else 0
 
 
-class NestedTooDeeply(ServiceError):
-    """A JSON body nested deeper than the bound."""
+class BadRequest(ServiceError):
+    """A request no use case can read."""
 
     status = 400
     code = "bad_request"
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, refusing bodies nested deeper than ``json_text.MAX_DEPTH``."""
+    """Flask's JSON, refusing bodies nested too deeply (400) or with unstorable text (422)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Decode a request body; a 400 when it is nested too deeply."""
+        """Decode a request body, or raise the error that says what to fix."""
         try:
             return json_text.loads(s)
         except json_text.TooDeep:
-            raise NestedTooDeeply(
+            raise BadRequest(
                 N_("The body is nested too deeply: at most %(max)d levels of arrays and objects."),
                 {"max": json_text.MAX_DEPTH},
             ) from None
+        except json_text.Unstorable as error:
+            said = gettext(UNSTORABLE, field=error.field)
+            raise Invalid(UNSTORABLE, {"field": error.field}, {error.field: said}) from None
+
+
+# The message the services give for the same fault, so a field reads alike everywhere.
+UNSTORABLE = N_("%(field)s contains control characters.")
+
+
+def refuse_nul() -> None:
+    """Refuse a NUL in the path, the query or a form field: PostgreSQL cannot store or compare it."""
+    fields = [request.args]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields.append(request.form)
+    for name, values in [("path", [request.path])] + [
+        pair for field in fields for pair in field.lists()
+    ]:
+        if any("\x00" in text for text in (name, *values)):
+            name = name.replace("\x00", "\\u0000")
+            raise BadRequest(UNSTORABLE, {"field": name}, {name: gettext(UNSTORABLE, field=name)})
 
 
 def init_app(app: Flask) -> None:
     """Install the bounded ``int`` converter and JSON decoder (before any route is added)."""
     app.url_map.converters["int"] = DatabaseInteger
     app.json = BoundedJSONProvider(app)
+    app.before_request(refuse_nul)

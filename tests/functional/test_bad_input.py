@@ -1,0 +1,243 @@
+"""Bad input never answers 500: huge ids, odd page numbers, deep JSON, NUL, oversized bodies."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from shopper.domain.json_text import MAX_DEPTH
+from shopper.request_limits import LARGEST_ID
+from tests.factories import VISIT_A, assign, import_checklist, make_store, visit_body
+from tests.support.web import csrf_token, make_user
+
+HUGE = "99999999999999999999999"
+NESTED = "[" * 100_000
+API_LISTS = ["/api/v1/assignments", "/api/v1/checklists", "/api/v1/stores", "/api/v1/users"]
+
+
+@pytest.fixture
+def world(app, auth):
+    """A signed-in coordinator (session and token), a shopper, a store, a checklist, a visit."""
+    make_user(app, "shopper", "ayse@test.example")
+    make_store(app)
+    import_checklist(app)
+    auth.sign_in_as("coordinator")
+    assignment = assign(app, "ayse@test.example")
+    return {
+        "coordinator": auth.api_token("coordinator@test.example"),
+        "ayse": auth.api_token("ayse@test.example"),
+        "assignment": assignment,
+    }
+
+
+def _rules(app, converter: str | None = None):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        if converter and f"<{converter}:" not in rule.rule:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule.rule
+
+
+def _fill(rule: str, number: str = HUGE) -> str:
+    return re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", number, rule))
+
+
+def test_every_integer_id_past_the_database_is_an_unknown_id(app, client, world) -> None:
+    routes = list(_rules(app, "int"))
+    assert len(routes) >= 25
+    for method, rule in routes:
+        for headers in ({}, world["coordinator"], world["ayse"]):
+            unknown = client.open(_fill(rule, "999999"), method=method, headers=headers)
+            for number in (HUGE, str(2**63), str(LARGEST_ID + 1)):
+                response = client.open(_fill(rule, number), method=method, headers=headers)
+                assert response.status_code == unknown.status_code, (method, rule, number)
+                assert response.status_code in (302, 400, 401, 403, 404), (method, rule, number)
+    api = client.get(f"/api/v1/photos/{HUGE}", headers=world["coordinator"])
+    assert api.status_code == 404
+    assert api.json["error"]["code"] == "not_found"
+    for path in (f"/review/{HUGE}", f"/assignments/{HUGE}", f"/review/{HUGE}/report.pdf"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert "<html" in page.get_data(as_text=True)
+    # The largest id the column holds is still looked up, and is simply absent.
+    assert client.get(f"/api/v1/visits/{LARGEST_ID}", headers=world["ayse"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=9223372036854775807",
+        "page=99999999999999999999",
+        "page=%C2%B2",
+        "per_page=%C2%B2",
+        "page=%D9%A3",
+        "page=0",
+        "page=-1",
+        "per_page=201",
+        "page=1000001",
+    ],
+)
+def test_a_page_number_that_is_not_1_to_a_million_is_a_400(client, world, query) -> None:
+    name = query.partition("=")[0]
+    for path in API_LISTS:
+        response = client.get(f"{path}?{query}", headers=world["coordinator"])
+        assert response.status_code == 400, (path, query)
+        assert response.json["error"]["fields"] == {name: "invalid"}
+        assert response.json["error"]["message"].startswith(f"{name} must be a whole number from 1")
+    page = client.get(f"/assignments?{query}")
+    if name == "page":
+        assert page.status_code == 400
+        assert "page must be a whole number from 1 to 1000000." in page.get_data(as_text=True)
+
+
+def test_a_page_past_the_end_is_empty(client, world) -> None:
+    for path in API_LISTS:
+        response = client.get(f"{path}?page=1000000&per_page=200", headers=world["coordinator"])
+        assert response.status_code == 200, path
+        assert response.json["items"] == [] and response.json["page"] == 1000000
+    assert client.get("/assignments?page=1000000").status_code == 200
+
+
+def test_deeply_nested_json_on_every_json_endpoint_is_a_400(app, client, world) -> None:
+    routes = [
+        (m, r) for m, r in _rules(app) if r.startswith("/api/") and m in ("POST", "PUT", "PATCH")
+    ]
+    assert len(routes) >= 15
+    exactly_too_deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    for method, rule in routes:
+        path = _fill(rule, str(world["assignment"]))
+        for body in (NESTED, exactly_too_deep):
+            response = client.open(
+                path,
+                method=method,
+                data=body,
+                content_type="application/json",
+                headers=world["coordinator"],
+            )
+            if response.status_code in (403, 404):
+                continue  # refused before the body is read; none of them is a 500
+            assert response.status_code == 400, (method, rule, response.json)
+            assert response.json["error"]["message"] == (
+                "The body is nested too deeply: at most 32 levels of arrays and objects."
+            )
+    # 32 levels are still read (and refused for what they say, not for their depth).
+    allowed = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    response = client.post(
+        "/api/v1/stores",
+        data=allowed,
+        content_type="application/json",
+        headers=world["coordinator"],
+    )
+    assert response.status_code == 422
+
+
+def test_a_deeply_nested_checklist_file_is_refused_by_page_and_cli(client, world, runner, tmp_path):
+    page = client.get("/checklists/import")
+    response = client.post(
+        "/checklists/import",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(NESTED.encode()), "deep.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "The file is nested too deeply: at most 32 levels" in response.get_data(as_text=True)
+    file = tmp_path / "deep.json"
+    file.write_text(NESTED)
+    result = runner.invoke(args=["checklist", "import", str(file)])
+    assert result.exit_code == 1
+    assert "is not valid JSON: nested deeper than 32 levels" in result.output
+
+
+def test_a_nul_character_is_refused_in_path_query_form_and_json(app, client, world) -> None:
+    coordinator, visit = world["coordinator"], f"/api/v1/assignments/{world['assignment']}"
+    for response, field, status in (
+        (client.get("/api/v1/stores?q=a%00b", headers=coordinator), "q", 400),
+        (client.get("/api/v1/stores/IST%0001", headers=coordinator), "path", 400),
+        (
+            client.post("/api/v1/stores", json={"code": "X", "name": "\x00"}, headers=coordinator),
+            "name",
+            422,
+        ),
+        (
+            client.post("/api/v1/stores", json={"code\x00": "X"}, headers=coordinator),
+            "code\x00",
+            422,
+        ),
+        (client.post(visit + "/cancel", json={"note": "\x00"}, headers=coordinator), "note", 422),
+        (
+            client.post(
+                "/api/v1/assignments",
+                json={"items": [{"store": "IST-01", "briefing": "\ud800"}]},
+                headers=coordinator,
+            ),
+            "items[0].briefing",
+            422,
+        ),
+        (
+            client.put(
+                visit + "/visit",
+                json=visit_body(VISIT_A) | {"answers": {"q1": {"value": "yes", "comment": "\x00"}}},
+                headers=world["ayse"],
+            ),
+            "answers.q1.comment",
+            422,
+        ),
+    ):
+        assert response.status_code == status, field
+        error = response.json["error"]
+        message = f"{field} contains control characters.".replace("\x00", "\\u0000")
+        assert error["message"] == message
+        assert error["fields"] == {field.replace("\x00", "\\u0000"): message}
+    page = client.get("/stores/new")
+    form = {"csrf_token": csrf_token(page), "code": "X-1", "name": "a\x00b"}
+    response = client.post("/stores/new", data=form)
+    assert response.status_code == 400
+    assert "name contains control characters." in response.get_data(as_text=True)
+    assert client.get("/api/v1/stores", headers=coordinator).json["total"] == 1
+
+
+@pytest.mark.config(MAX_CONTENT_LENGTH=50_000)
+def test_a_body_over_the_limit_is_a_clear_413(client, world) -> None:
+    big = {"code": "X-1", "name": "x" * 60_000}
+    response = client.post("/api/v1/stores", json=big, headers=world["coordinator"])
+    assert response.status_code == 413
+    assert response.json["error"] == {"code": "too_large", "message": "What you sent is too large."}
+    page = client.get("/stores/import")
+    upload = client.post(
+        "/stores/import",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(b"x" * 60_000), "s.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 413
+    assert "What you sent is too large." in upload.get_data(as_text=True)
+    assert "<html" in upload.get_data(as_text=True)
+
+
+ODD_QUERIES = [
+    "page=9223372036854775807",
+    "page=%C2%B2&per_page=%C2%B2",
+    "first_day=9999-99-99&last_day=0000-01-01",
+    "first_day=0001-01-01&last_day=9999-12-31",
+    "month=99999-01&year=0",
+    "q=%FF%FE&status=%00",
+]
+
+
+@pytest.mark.config(PROPAGATE_EXCEPTIONS=False)
+def test_no_route_answers_500_to_odd_values(app, client, world) -> None:
+    """Every route of the app, every method, with odd ids, queries and bodies, signed in or not."""
+    failures = []
+    for method, rule in _rules(app):
+        path = _fill(rule)
+        for query in ["", *ODD_QUERIES]:
+            for headers in ({}, world["coordinator"]):
+                extra = {}
+                if method in ("POST", "PUT", "PATCH"):
+                    extra = {"data": b"\xff[" * 3, "content_type": "application/json"}
+                response = client.open(f"{path}?{query}", method=method, headers=headers, **extra)
+                if response.status_code >= 500:
+                    failures.append((method, path, query, response.status_code))
+    assert failures == []
