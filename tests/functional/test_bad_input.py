@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
+from sqlalchemy import func, select
 
+from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
 from shopper.domain.json_text import MAX_DEPTH
+from shopper.extensions import db
+from shopper.models import Photo
 from shopper.request_limits import LARGEST_ID
-from tests.factories import VISIT_A, assign, import_checklist, make_store, visit_body
+from tests.factories import VISIT_A, assign, import_checklist, jpeg, make_store, visit_body
+from tests.functional.test_visits_api import _photo_world, _upload
 from tests.support.web import csrf_token, make_user
 
 HUGE = "99999999999999999999999"
@@ -241,3 +247,27 @@ def test_no_route_answers_500_to_odd_values(app, client, world) -> None:
                 if response.status_code >= 500:
                     failures.append((method, path, query, response.status_code))
     assert failures == []
+
+
+def test_a_question_takes_at_most_10_photos(app, client, auth, world) -> None:
+    _, visit_id = _photo_world(app, client, world)
+    photos = [jpeg(100 + n, 100) for n in range(MAX_PHOTOS_PER_QUESTION + 1)]
+    for photo in photos[:MAX_PHOTOS_PER_QUESTION]:
+        assert _upload(client, world, visit_id, photo).status_code == 201
+    refused = _upload(client, world, visit_id, photos[-1])
+    assert refused.status_code == 422
+    assert refused.json["error"] == {
+        "code": "invalid",
+        "message": "A question takes at most 10 photos; remove one to add another.",
+        "fields": {"file": "too_many"},
+    }
+    # A phone sending a kept photo again is answered with it, not refused.
+    assert _upload(client, world, visit_id, photos[0]).status_code in (200, 201)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Photo)) == 10
+    # The phone page is told the same limit, to refuse the eleventh before it is sent.
+    auth.sign_out()
+    auth.sign_in("ayse@test.example")
+    page = client.get(f"/visits/{world['assignment']}").get_data(as_text=True)
+    payload = json.loads(re.search(r'id="field-data">(.*?)</script>', page).group(1))
+    assert payload["max_photos"] == MAX_PHOTOS_PER_QUESTION == 10
