@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,10 @@ from shopper.domain.json_text import MAX_DEPTH
 from shopper.extensions import db
 from shopper.models import Photo
 from shopper.request_limits import LARGEST_ID
+from shopper.services.csv_files import MAX_CSV_ROWS
 from tests.factories import VISIT_A, assign, import_checklist, jpeg, make_store, visit_body
+from tests.functional.test_stores import _row_errors
+from tests.functional.test_stores import _upload as _upload_stores
 from tests.functional.test_visits_api import _photo_world, _upload
 from tests.support.web import csrf_token, make_user
 
@@ -271,3 +275,39 @@ def test_a_question_takes_at_most_10_photos(app, client, auth, world) -> None:
     page = client.get(f"/visits/{world['assignment']}").get_data(as_text=True)
     payload = json.loads(re.search(r'id="field-data">(.*?)</script>', page).group(1))
     assert payload["max_photos"] == MAX_PHOTOS_PER_QUESTION == 10
+
+
+STORES_HEADER = "code,name,region,city,address,competitor\n"
+
+
+def _stores_csv(rows: int) -> bytes:
+    return (
+        STORES_HEADER
+        + "".join(f"S-{n:05d},Store {n},Region,City,Street 1,no\n" for n in range(rows))
+    ).encode()
+
+
+def test_a_csv_of_more_than_10000_rows_is_refused_whole(app, client, world) -> None:
+    response = _upload_stores(client, _stores_csv(MAX_CSV_ROWS + 1))
+    assert response.status_code == 422
+    assert _row_errors(response) == [
+        (MAX_CSV_ROWS + 2, "", "The file has more than 10000 rows; split it and import the parts.")
+    ]
+    assert client.get("/api/v1/stores", headers=world["coordinator"]).json["total"] == 1
+
+
+def test_a_csv_of_10000_rows_imports_in_seconds(app, client, world) -> None:
+    started = time.perf_counter()
+    response = _upload_stores(client, _stores_csv(MAX_CSV_ROWS))
+    seconds = time.perf_counter() - started
+    assert response.status_code == 302, _row_errors(response)
+    assert client.get("/api/v1/stores", headers=world["coordinator"]).json["total"] == 10_001
+    assert seconds < 30, seconds
+
+
+def test_a_csv_cell_with_a_nul_is_a_row_error(app, client, world) -> None:
+    content = (STORES_HEADER + "S-1,Nul\x00name,R,C,A,no\nS-2,Fine,R,C,A,no\n").encode()
+    response = _upload_stores(client, content)
+    assert response.status_code == 422
+    assert _row_errors(response) == [(2, "name", "The cell contains control characters.")]
+    assert client.get("/api/v1/stores", headers=world["coordinator"]).json["total"] == 1
