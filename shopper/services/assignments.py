@@ -21,6 +21,7 @@ from shopper.services.csv_files import read_csv, write_csv
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 MAX_BRIEFING = 4000
+MAX_CANCEL_NOTE = 1000
 MAX_BATCH = 5000
 
 
@@ -367,6 +368,12 @@ def _transition(assignment: Assignment, action: Action) -> str:
 
 def cancel(assignment: Assignment, actor: User, note: str = "") -> None:
     """Cancel an assignment nobody has submitted yet."""
+    if len(note) > MAX_CANCEL_NOTE:
+        raise Invalid(
+            N_("The reason is longer than %(count)d characters."),
+            {"count": MAX_CANCEL_NOTE},
+            fields={"note": "too_long"},
+        )
     assignment.status = _transition(assignment, Action.CANCEL)
     audit.record(assignment, actor, "cancelled", note)
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -311,3 +312,76 @@ def test_a_csv_cell_with_a_nul_is_a_row_error(app, client, world) -> None:
     assert response.status_code == 422
     assert _row_errors(response) == [(2, "name", "The cell contains control characters.")]
     assert client.get("/api/v1/stores", headers=world["coordinator"]).json["total"] == 1
+
+
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+_FIELD = re.compile(r"<(input|textarea|select)\b([^>]*)>", re.S)
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _forms(page: str, text: str):
+    """(action, fields) of each POST form on a page, every text field set to ``text``."""
+    for attributes, body in _FORM.findall(page):
+        if (_attribute(attributes, "method") or "get").lower() != "post":
+            continue
+        fields = {}
+        for kind, tag in _FIELD.findall(body):
+            name, type_ = _attribute(tag, "name"), _attribute(tag, "type") or "text"
+            if not name or type_ in ("file", "submit", "checkbox", "radio"):
+                continue
+            if type_ == "hidden" or kind == "select":
+                fields[name] = _attribute(tag, "value") or ""
+            else:
+                fields[name] = text
+        yield _attribute(attributes, "action") or "", fields
+
+
+@pytest.mark.config(PROPAGATE_EXCEPTIONS=False)
+def test_every_form_refuses_overlong_text_without_a_500(app, client, world) -> None:
+    """Each page's forms, every text field 100,000 characters: refused, never a 500."""
+    pages = [r for m, r in _rules(app) if m == "GET" and "<" not in r and "." not in r]
+    submitted = client.post(
+        f"/api/v1/assignments/{world['assignment']}/visit/submit",
+        json=visit_body(VISIT_A),
+        headers=world["ayse"],
+    )
+    pages += [
+        f"/assignments/{world['assignment']}",
+        "/checklists/worked",
+        f"/review/{submitted.json['id']}",
+    ]
+    failures, sent = [], 0
+    for path in pages:
+        page = client.get(path).get_data(as_text=True)
+        for action, fields in _forms(page, "x" * 100_000):
+            if action.endswith(("/sign-out", "/discard", "/archive", "/deactivate", "/revoke")):
+                continue
+            response = client.post(action or path, data=fields)
+            sent += 1
+            if response.status_code >= 500:
+                failures.append((path, action, response.status_code))
+    assert sent >= 10
+    assert failures == []
+    # Nothing overlong was kept: the only store and assignment are the ones made above.
+    assert client.get("/api/v1/stores", headers=world["coordinator"]).json["total"] == 1
+    assignments = client.get("/api/v1/assignments", headers=world["coordinator"]).json
+    assert [a["status"] for a in assignments["items"]] == ["submitted"]
+    checklist = client.get("/api/v1/checklists/worked", headers=world["coordinator"]).json
+    assert checklist["title"] == "Worked example"
+
+
+def test_a_cancel_reason_over_1000_characters_is_refused(client, world) -> None:
+    path = f"/api/v1/assignments/{world['assignment']}/cancel"
+    response = client.post(path, json={"note": "x" * 1001}, headers=world["coordinator"])
+    assert response.status_code == 422
+    assert response.json["error"] == {
+        "code": "invalid",
+        "message": "The reason is longer than 1000 characters.",
+        "fields": {"note": "too_long"},
+    }
+    kept = client.post(path, json={"note": "x" * 1000}, headers=world["coordinator"])
+    assert kept.json["status"] == "cancelled"
