@@ -385,3 +385,42 @@ def test_a_cancel_reason_over_1000_characters_is_refused(client, world) -> None:
     }
     kept = client.post(path, json={"note": "x" * 1000}, headers=world["coordinator"])
     assert kept.json["status"] == "cancelled"
+
+
+COMPARISONS = [
+    "/api/v1/comparison",
+    "/api/v1/comparison.csv",
+    "/api/v1/comparison.xlsx",
+    "/api/v1/comparison.pdf",
+    "/reports/comparison",
+    "/reports/comparison.csv",
+    "/reports/comparison.xlsx",
+    "/reports/comparison.pdf",
+    "/reports/stores/IST-01",
+]
+
+
+@pytest.mark.parametrize(
+    "period, field",
+    [
+        ("first_day=0001-01-01&last_day=0001-12-31", "first_day"),
+        ("first_day=1899-12-31&last_day=1900-01-31", "first_day"),
+        ("first_day=9999-01-01&last_day=9999-12-31", "first_day"),
+        ("first_day=2999-12-01&last_day=3000-01-01", "last_day"),
+    ],
+)
+def test_comparison_dates_far_from_now_are_refused_by_page_api_and_downloads(
+    client, world, period, field
+) -> None:
+    for path in COMPARISONS:
+        response = client.get(f"{path}?checklist=worked&{period}", headers=world["coordinator"])
+        assert response.status_code == 422, path
+        if path.startswith("/api/"):
+            assert response.json["error"]["fields"] == {field: "range"}
+            assert response.json["error"]["message"] == (
+                "Dates must lie between 1900-01-01 and 2999-12-31."
+            )
+    page = client.get(f"/reports/comparison?checklist=worked&{period}")
+    assert "Dates must lie between 1900-01-01 and 2999-12-31." in page.get_data(as_text=True)
+    edge = "first_day=1900-01-01&last_day=1900-01-31"
+    assert client.get(f"/api/v1/comparison?checklist=worked&{edge}").status_code == 200
