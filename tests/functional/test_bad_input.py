@@ -424,3 +424,15 @@ def test_comparison_dates_far_from_now_are_refused_by_page_api_and_downloads(
     assert "Dates must lie between 1900-01-01 and 2999-12-31." in page.get_data(as_text=True)
     edge = "first_day=1900-01-01&last_day=1900-01-31"
     assert client.get(f"/api/v1/comparison?checklist=worked&{edge}").status_code == 200
+
+
+def test_a_body_that_is_not_utf8_is_not_json(client, world) -> None:
+    for body in (b"\xff\xfe{}", b'{"name": "\xe9"}'):
+        response = client.post(
+            "/api/v1/stores",
+            data=body,
+            content_type="application/json",
+            headers=world["coordinator"],
+        )
+        assert response.status_code == 400
+        assert response.json["error"]["message"] == "The body is not valid JSON."
