@@ -57,6 +57,13 @@ def _fill(rule: str, number: str = HUGE) -> str:
     return re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", number, rule))
 
 
+def _new_store_from_text(client, world, body: str | bytes):
+    """POST a raw body, declared as JSON, to the store API."""
+    return client.post(
+        "/api/v1/stores", data=body, content_type="application/json", headers=world["coordinator"]
+    )
+
+
 def test_every_integer_id_past_the_database_is_an_unknown_id(app, client, world) -> None:
     routes = list(_rules(app, "int"))
     assert len(routes) >= 25
@@ -137,13 +144,7 @@ def test_deeply_nested_json_on_every_json_endpoint_is_a_400(app, client, world) 
             )
     # 32 levels are still read (and refused for what they say, not for their depth).
     allowed = "[" * MAX_DEPTH + "]" * MAX_DEPTH
-    response = client.post(
-        "/api/v1/stores",
-        data=allowed,
-        content_type="application/json",
-        headers=world["coordinator"],
-    )
-    assert response.status_code == 422
+    assert _new_store_from_text(client, world, allowed).status_code == 422
 
 
 def test_a_deeply_nested_checklist_file_is_refused_by_page_and_cli(client, world, runner, tmp_path):
@@ -428,11 +429,6 @@ def test_comparison_dates_far_from_now_are_refused_by_page_api_and_downloads(
 
 def test_a_body_that_is_not_utf8_is_not_json(client, world) -> None:
     for body in (b"\xff\xfe{}", b'{"name": "\xe9"}'):
-        response = client.post(
-            "/api/v1/stores",
-            data=body,
-            content_type="application/json",
-            headers=world["coordinator"],
-        )
+        response = _new_store_from_text(client, world, body)
         assert response.status_code == 400
         assert response.json["error"]["message"] == "The body is not valid JSON."
