@@ -17,6 +17,18 @@ from shopper.services.errors import Invalid, ServiceError
 LARGEST_ID = 2**31 - 1
 
 
+def is_database_id(value: object) -> bool:
+    """True for a whole number (an int, or ASCII digits) an id column can hold."""
+    if isinstance(value, str):
+        return (
+            value.isascii()
+            and value.isdigit()
+            and len(value) <= len(str(LARGEST_ID))
+            and (0 < int(value) <= LARGEST_ID)
+        )
+    return type(value) is int and 0 < value <= LARGEST_ID
+
+
 class DatabaseInteger(IntegerConverter):
     """``<int:...>`` that never hands a view a number an INTEGER column cannot hold."""
 

@@ -432,3 +432,24 @@ def test_a_body_that_is_not_utf8_is_not_json(client, world) -> None:
         response = _new_store_from_text(client, world, body)
         assert response.status_code == 400
         assert response.json["error"]["message"] == "The body is not valid JSON."
+
+
+def test_approving_many_refuses_ids_past_the_database(client, world) -> None:
+    submitted = client.post(
+        f"/api/v1/assignments/{world['assignment']}/visit/submit",
+        json=visit_body(VISIT_A),
+        headers=world["ayse"],
+    ).json["id"]
+    for ids in ([int(HUGE)], [2**63, submitted], [LARGEST_ID + 1]):
+        response = client.post(
+            "/api/v1/visits/approve", json={"ids": ids}, headers=world["coordinator"]
+        )
+        assert response.status_code == 422, ids
+        assert response.json["error"]["fields"] == {"ids": "invalid"}
+    page = client.get("/review")
+    form = {"csrf_token": csrf_token(page), "visit": [HUGE, str(2**63)]}
+    assert client.post("/review/approve", data=form).status_code == 302
+    form["visit"] = [HUGE, str(submitted)]
+    assert client.post("/review/approve", data=form).status_code == 302
+    visit = client.get(f"/api/v1/visits/{submitted}", headers=world["coordinator"]).json
+    assert visit["status"] == "approved"
