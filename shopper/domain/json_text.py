@@ -55,10 +55,14 @@ def check(value: object) -> None:
         stack.extend((child, level + 1, where) for child, where in children)
 
 
+def _not_json(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
 def loads(text: str | bytes) -> object:
-    """Decode JSON like ``json.loads``, then ``check`` it."""
+    """Decode JSON like ``json.loads`` (but refusing NaN and Infinity), then ``check`` it."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None
     check(value)

@@ -70,3 +70,9 @@ def test_an_int_route_past_the_integer_column_is_id_0() -> None:
     assert urls.match(f"/v/{LARGEST_ID + 1}") == ("v", {"id": 0})
     assert urls.match("/v/" + "9" * 40) == ("v", {"id": 0})
     assert urls.match("/v/7") == ("v", {"id": 7})
+
+
+@pytest.mark.parametrize("text", ["NaN", "[Infinity]", '{"a": -Infinity}'])
+def test_nan_and_infinity_are_not_json(text: str) -> None:
+    with pytest.raises(ValueError, match="is not JSON"):
+        json_text.loads(text)
