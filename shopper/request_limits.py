@@ -15,6 +15,8 @@ from shopper.services.errors import Invalid, ServiceError
 
 # Every id and version number is an INTEGER column (32 bits on PostgreSQL).
 LARGEST_ID = 2**31 - 1
+# The message the services give for the same fault, so a field reads alike everywhere.
+UNSTORABLE = N_("%(field)s contains control characters.")
 
 
 def is_database_id(value: object) -> bool:
@@ -24,7 +26,7 @@ def is_database_id(value: object) -> bool:
             value.isascii()
             and value.isdigit()
             and len(value) <= len(str(LARGEST_ID))
-            and (0 < int(value) <= LARGEST_ID)
+            and 0 < int(value) <= LARGEST_ID
         )
     return type(value) is int and 0 < value <= LARGEST_ID
 
@@ -63,10 +65,6 @@ class BoundedJSONProvider(DefaultJSONProvider):
             raise Invalid(UNSTORABLE, {"field": error.field}, {error.field: said}) from None
 
 
-# The message the services give for the same fault, so a field reads alike everywhere.
-UNSTORABLE = N_("%(field)s contains control characters.")
-
-
 def refuse_nul() -> None:
     """Refuse a NUL in the path, the query or a form field: PostgreSQL cannot store or compare it."""
     fields = [request.args]
@@ -84,7 +82,7 @@ def refuse_nul() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Install the bounded ``int`` converter and JSON decoder (before any route is added)."""
+    """Install the bounded ``int`` converter, JSON decoder and NUL check (before any route)."""
     app.url_map.converters["int"] = DatabaseInteger
     app.json = BoundedJSONProvider(app)
     app.before_request(refuse_nul)
