@@ -409,7 +409,9 @@ def update(
         raise Invalid(N_("The last day is before the first day."), fields={"last_day": "order"})
     if len(briefing) > MAX_BRIEFING:
         raise Invalid(
-            N_("The briefing is longer than %(count)d characters."), {"count": MAX_BRIEFING}
+            N_("The briefing is longer than %(count)d characters."),
+            {"count": MAX_BRIEFING},
+            fields={"briefing": "too_long"},
         )
     changes = {}
     for name, value in (("first_day", first_day), ("last_day", last_day), ("briefing", briefing)):

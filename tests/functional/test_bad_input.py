@@ -7,6 +7,7 @@ import io
 import json
 import re
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -453,3 +454,18 @@ def test_approving_many_refuses_ids_past_the_database(client, world) -> None:
     assert client.post("/review/approve", data=form).status_code == 302
     visit = client.get(f"/api/v1/visits/{submitted}", headers=world["coordinator"]).json
     assert visit["status"] == "approved"
+
+
+def test_a_changed_briefing_over_4000_characters_is_a_field_error(client, world) -> None:
+    day = date.today().isoformat()
+    body = {"first_day": day, "last_day": day, "briefing": "x" * 4001}
+    path = f"/api/v1/assignments/{world['assignment']}"
+    response = client.patch(path, json=body, headers=world["coordinator"])
+    assert response.status_code == 422
+    assert response.json["error"] == {
+        "code": "invalid",
+        "message": "The briefing is longer than 4000 characters.",
+        "fields": {"briefing": "too_long"},
+    }
+    kept = client.get(path, headers=world["coordinator"]).json
+    assert kept["briefing"] == "Ask about returning a gift without a receipt."
