@@ -33,26 +33,46 @@ def _field(path: tuple | None) -> str:
     return "".join(reversed(parts)).lstrip(".") or "body"
 
 
-def check(value: object) -> None:
-    """Raise ``TooDeep`` or ``Unstorable`` when ``value`` breaks a bound; walked without recursion."""
-    # Paths are kept as (parent, key) pairs and spelt out only for the error.
-    stack: list[tuple[object, int, tuple | None]] = [(value, 1, None)]
+def _unstorable_field(value: object) -> str:
+    """Where the first unstorable text lies; walked again only once one is known to be there."""
+    # Paths are kept as (parent, key) pairs and spelt out only for the answer.
+    stack: list[tuple[object, tuple | None]] = [(value, None)]
     while stack:
-        item, level, path = stack.pop()
+        item, path = stack.pop()
         if isinstance(item, str):
             if not is_storable_text(item):
-                raise Unstorable(_field(path))
-            continue
-        if isinstance(item, dict):
-            children = [(child, (path, key)) for key, child in item.items()]
-            children += [(key, (path, key)) for key in item]
+                return _field(path)
+        elif isinstance(item, dict):
+            stack.extend((key, (path, key)) for key in item)
+            stack.extend((child, (path, key)) for key, child in item.items())
         elif isinstance(item, list):
-            children = [(child, (path, index)) for index, child in enumerate(item)]
+            stack.extend((child, (path, index)) for index, child in enumerate(item))
+    return "body"
+
+
+def check(value: object) -> None:
+    """Raise ``TooDeep`` or ``Unstorable`` when ``value`` breaks a bound; walked without recursion."""
+    if isinstance(value, str):
+        if not is_storable_text(value):
+            raise Unstorable("body")
+        return
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            texts = [*item, *item.values()]
+        elif isinstance(item, list):
+            texts = item
         else:
             continue
         if level > MAX_DEPTH:
             raise TooDeep(f"nested deeper than {MAX_DEPTH} levels")
-        stack.extend((child, level + 1, where) for child, where in children)
+        for child in texts:
+            if isinstance(child, str):
+                if not is_storable_text(child):
+                    raise Unstorable(_unstorable_field(value))
+            elif isinstance(child, dict | list):
+                stack.append((child, level + 1))
 
 
 def _not_json(name: str) -> object:
