@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         navigation,
         people,
         reports,
+        request_limits,
         security,
         stores,
         visits,
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     i18n.init_app(app)
     navigation.init_app(app)
     security.init_app(app)
+    request_limits.init_app(app)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)

@@ -16,6 +16,7 @@ from shopper.api.pagination import BadQuery, paginate
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Assignment, Role, Visit
+from shopper.request_limits import is_database_id
 from shopper.services import assignments, audit, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
@@ -316,9 +317,7 @@ def approve_visits() -> object:
     """Approve several submitted reports at once (all or none)."""
     body = json_body_of_request()
     ids = body.get("ids") if isinstance(body, dict) else None
-    if not isinstance(ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in ids
-    ):
+    if not isinstance(ids, list) or not all(type(i) is int and is_database_id(i) for i in ids):
         raise Invalid(N_("ids must be a list of visit ids."), fields={"ids": "invalid"})
     return jsonify({"approved": reviews.approve_many(ids, current_user)})
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shopper.api.pagination import MAX_PAGE, MAX_PER_PAGE
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -80,11 +82,15 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
 
 
 PAGE_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
     {
         "name": "per_page",
         "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     },
 ]
 

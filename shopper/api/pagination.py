@@ -13,6 +13,8 @@ from shopper.extensions import db
 from shopper.services.errors import ServiceError
 
 MAX_PER_PAGE = 200
+# Past any real list, and small enough that the OFFSET fits every database.
+MAX_PAGE = 1_000_000
 
 
 class BadQuery(ServiceError):
@@ -22,12 +24,14 @@ class BadQuery(ServiceError):
     code = "bad_request"
 
 
-def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
+def _positive_int(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        limit = f"1 to {maximum}" if maximum else "1 or more"
+    # isdigit alone takes "²"; a digit cap keeps int() cheap on absurd input.
+    valid = raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum))
+    if not valid or not 1 <= int(raw) <= maximum:
+        limit = f"1 to {maximum}"
         raise BadQuery(
             N_("%(name)s must be a whole number from %(limit)s."),
             {"name": name, "limit": limit},
@@ -36,9 +40,14 @@ def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
     return int(raw)
 
 
+def requested_page() -> int:
+    """The ``page`` query parameter (1 when absent); a 400 when it is not 1 to MAX_PAGE."""
+    return _positive_int("page", 1, MAX_PAGE)
+
+
 def paginate(statement: Select[Any], serialise: Callable[[Any], dict[str, object]]) -> dict:
     """Run ``statement`` for the requested page and answer the list envelope."""
-    page = _positive_int("page", 1)
+    page = requested_page()
     per_page = _positive_int("per_page", 50, MAX_PER_PAGE)
     total = db.session.execute(
         select(func.count()).select_from(statement.order_by(None).subquery())

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from shopper.services.assignments import MAX_BRIEFING
+from shopper.services.assignments import MAX_BRIEFING, MAX_CANCEL_NOTE
 
 
 class CheckboxList(SelectMultipleField):
@@ -67,7 +67,7 @@ class ReassignForm(FlaskForm):
 class CancelForm(FlaskForm):
     """Cancel, with an optional reason."""
 
-    note = TextAreaField(_l("Reason (optional)"), validators=[Length(max=1000)])
+    note = TextAreaField(_l("Reason (optional)"), validators=[Length(max=MAX_CANCEL_NOTE)])
 
 
 class ImportForm(FlaskForm):

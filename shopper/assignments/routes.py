@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shopper.access import roles
+from shopper.api.pagination import requested_page
 from shopper.assignments import bp
 from shopper.assignments.forms import AssignForm, CancelForm, EditForm, ImportForm, ReassignForm
 from shopper.domain.workflow import Action, Status, allowed
@@ -35,7 +36,10 @@ def index() -> str:
     """All assignments, filtered, soonest due first, 50 a page."""
     filters = _filters()
     page = db.paginate(
-        assignments.list_statement(current_user, **filters), per_page=50, error_out=False
+        assignments.list_statement(current_user, **filters),
+        page=requested_page(),
+        per_page=50,
+        error_out=False,
     )
     return render_template(
         "assignments/index.html",

@@ -12,6 +12,7 @@ from shopper.access import roles
 from shopper.checklists import bp
 from shopper.checklists.forms import ActionForm, ImportForm, NewChecklistForm
 from shopper.config import LANGUAGES
+from shopper.domain import json_text
 from shopper.domain.checklist_format import PHOTO_MODES, QUESTION_TYPES
 from shopper.models import Role
 from shopper.services import checklists
@@ -62,7 +63,14 @@ def import_file() -> object:
         try:
             if len(raw) > MAX_IMPORT_BYTES:
                 raise ValueError(_("The file is larger than 2 MB."))
-            document = json.loads(raw.decode("utf-8-sig"))
+            document = json_text.loads(raw.decode("utf-8-sig"))
+        except json_text.TooDeep:
+            form.file.errors = [
+                _(
+                    "The file is nested too deeply: at most %(max)d levels of arrays and objects.",
+                    max=json_text.MAX_DEPTH,
+                )
+            ]
         except (ValueError, UnicodeDecodeError) as error:
             message = (
                 str(error)

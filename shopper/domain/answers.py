@@ -14,6 +14,8 @@ from shopper.domain.checklist_format import (
 from shopper.domain.i18n import N_
 
 MAX_TEXT_ANSWER = 4000
+# Photos one question may hold; the phone page is told the same number.
+MAX_PHOTOS_PER_QUESTION = 10
 NA = "na"
 
 

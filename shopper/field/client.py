@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
+from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
+
 
 def api_addresses() -> dict[str, str]:
     """Where the phone's queue is sent: the API root and the session (CSRF token) endpoint."""
@@ -15,7 +17,7 @@ def api_addresses() -> dict[str, str]:
 
 
 def client_config() -> dict[str, object]:
-    """Addresses and the signed-in person's id, embedded as JSON in every phone page."""
+    """Addresses, the signed-in person's id and shared limits, embedded as JSON in every phone page."""
     return {
         "user": current_user.id,
         **api_addresses(),
@@ -23,4 +25,5 @@ def client_config() -> dict[str, object]:
         "visit_page": url_for("field.visit", assignment_id=0)[:-1],
         "sign_in": url_for("auth.sign_in"),
         "worker": url_for("field.service_worker"),
+        "max_photos": MAX_PHOTOS_PER_QUESTION,
     }

@@ -21,6 +21,7 @@ from shopper.services.csv_files import read_csv, write_csv
 from shopper.services.errors import Invalid, NotFound
 
 MAX_BRIEFING = 4000
+MAX_CANCEL_NOTE = 1000
 MAX_BATCH = 5000
 
 
@@ -360,6 +361,12 @@ def get_assignment(assignment_id: int, user: User) -> Assignment:
 
 def cancel(assignment: Assignment, actor: User, note: str = "") -> None:
     """Cancel an assignment nobody has submitted yet."""
+    if len(note) > MAX_CANCEL_NOTE:
+        raise Invalid(
+            N_("The reason is longer than %(count)d characters."),
+            {"count": MAX_CANCEL_NOTE},
+            fields={"note": "too_long"},
+        )
     transitions.move(assignment, Action.CANCEL)
     audit.record(assignment, actor, "cancelled", note)
     db.session.commit()
@@ -393,7 +400,9 @@ def update(
         raise Invalid(N_("The last day is before the first day."), fields={"last_day": "order"})
     if len(briefing) > MAX_BRIEFING:
         raise Invalid(
-            N_("The briefing is longer than %(count)d characters."), {"count": MAX_BRIEFING}
+            N_("The briefing is longer than %(count)d characters."),
+            {"count": MAX_BRIEFING},
+            fields={"briefing": "too_long"},
         )
     transitions.move(assignment, Action.EDIT)
     changes = {}

@@ -46,6 +46,9 @@ from shopper.services.checklists import get_checklist
 from shopper.services.errors import Invalid
 
 MAX_PERIOD_DAYS = 366 * 10
+# Far enough from year 1 and 9999 that the previous period and the trend stay real dates.
+FIRST_DAY_ALLOWED = date(1900, 1, 1)
+LAST_DAY_ALLOWED = date(2999, 12, 31)
 TREND_MONTHS = 12
 
 
@@ -82,6 +85,13 @@ def parse_query(args: dict[str, str]) -> ComparisonQuery:
             ),
             fields=errors,
         )
+    for name, day in days.items():
+        if not FIRST_DAY_ALLOWED <= day <= LAST_DAY_ALLOWED:
+            raise Invalid(
+                N_("Dates must lie between %(first)s and %(last)s."),
+                {"first": FIRST_DAY_ALLOWED.isoformat(), "last": LAST_DAY_ALLOWED.isoformat()},
+                fields={name: "range"},
+            )
     if days["last_day"] < days["first_day"]:
         raise Invalid(N_("The last day is before the first day."), fields={"last_day": "order"})
     if (days["last_day"] - days["first_day"]).days > MAX_PERIOD_DAYS:

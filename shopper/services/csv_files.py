@@ -20,6 +20,8 @@ from shopper.domain.i18n import N_, N_plural
 from shopper.services.errors import Invalid
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
+# Rows under the header; with the byte limit it keeps an import within a request's time.
+MAX_CSV_ROWS = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@")
 ESCAPE = "'"
 
@@ -230,7 +232,7 @@ def read_csv(raw: bytes, required: Sequence[str], optional: Sequence[str] = ()) 
     """Read an uploaded CSV file into rows of {column: stripped text}.
 
     Refuses the file at once (CsvInvalid) when it cannot be read at all: too
-    large, not UTF-8, no header, unknown, missing or repeated columns. Problems
+    large or too many rows, not UTF-8, no header, unknown, missing or repeated columns. Problems
     of single rows are collected in ``errors`` for the caller to add to.
     """
     text = _decode(raw)
@@ -253,10 +255,24 @@ def read_csv(raw: bytes, required: Sequence[str], optional: Sequence[str] = ()) 
     errors = RowErrors(columns)
     rows = []
     for line, cells in records:
+        if len(rows) == MAX_CSV_ROWS:
+            raise CsvInvalid(
+                [
+                    RowError(
+                        line,
+                        "",
+                        N_("The file has more than %(count)d rows; split it and import the parts."),
+                        {"count": MAX_CSV_ROWS},
+                    )
+                ]
+            )
         values: dict[str, str] = {}
         for index, cell in enumerate(cells):
             name = names[index] if index < len(names) else ""
             value = unescape_cell(cell.strip())
+            if "\x00" in value:  # decoded from UTF-8, so NUL is the only unstorable text
+                errors.add(line, name, N_("The cell contains control characters."))
+                value = value.replace("\x00", "")
             if name:
                 values[name] = value
             elif value:

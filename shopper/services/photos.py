@@ -17,8 +17,9 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER
 from shopper.extensions import db
@@ -195,6 +196,19 @@ def add_photo(
     ).scalar_one_or_none()
     if kept is not None:
         return kept
+    # The visit's row lock keeps two uploads at once from both taking the last place.
+    db.session.execute(select(Visit.id).where(Visit.id == visit.id).with_for_update())
+    held = db.session.execute(
+        select(func.count())
+        .select_from(Photo)
+        .where(Photo.visit_id == visit.id, Photo.question_code == question_code)
+    ).scalar_one()
+    if held >= MAX_PHOTOS_PER_QUESTION:
+        raise Invalid(
+            N_("A question takes at most %(count)d photos; remove one to add another."),
+            {"count": MAX_PHOTOS_PER_QUESTION},
+            fields={"file": "too_many"},
+        )
     _store(stored, f"{digest}.jpg")
     _store(_jpeg(upright, THUMBNAIL_SIDE), f"{digest}.thumb.jpg")
     photo = Photo(

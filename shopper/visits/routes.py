@@ -13,6 +13,7 @@ from shopper.access import roles
 from shopper.models import Role, utcnow
 from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
+from shopper.request_limits import is_database_id
 from shopper.services import audit, photos, reviews, visits
 from shopper.services.errors import ServiceError
 from shopper.visits import bp
@@ -37,7 +38,7 @@ def approve_many() -> object:
     """Approve the ticked reports, all or none."""
     form = BulkApproveForm()
     if form.validate_on_submit():
-        ids = [int(value) for value in request.form.getlist("visit") if value.isdigit()]
+        ids = [int(value) for value in request.form.getlist("visit") if is_database_id(value)]
         try:
             count = reviews.approve_many(ids, current_user)
         except ServiceError as error:

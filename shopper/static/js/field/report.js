@@ -352,6 +352,11 @@
 
   async function addPhoto(code, file) {
     var shrunk;
+    if (photoCount(code) >= config.max_photos) {
+      photoErrors[code] = text("photo_limit", { count: config.max_photos });
+      renderPhotos(code);
+      return;
+    }
     try {
       shrunk = await field.photos.shrink(file);
     } catch (error) {
