@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
+from shopper.services.visits import visit_rules
+
 
 def api_addresses() -> dict[str, str]:
     """Where the phone's queue is sent: the API root and the session (CSRF token) endpoint."""
@@ -23,4 +25,5 @@ def client_config() -> dict[str, object]:
         "visit_page": url_for("field.visit", assignment_id=0)[:-1],
         "sign_in": url_for("auth.sign_in"),
         "worker": url_for("field.service_worker"),
+        "visit_rules": visit_rules(),
     }
