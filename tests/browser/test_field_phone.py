@@ -18,12 +18,10 @@ from shopper.models import Assignment
 from shopper.services import demo
 from tests.browser import test_field_visit as visit_tests
 from tests.browser.test_field_visit import (
-    ANSWERS,
     CHECKLIST,
     SEND_TIMEOUT,
     World,
-    answer,
-    fill_times,
+    answer_everything_but_the_photo,
     open_visit,
     shot,
     sign_in,
@@ -180,12 +178,7 @@ def test_a_report_sent_from_offline_looks_sent_and_nothing_stays_editable(
     app: Flask, world: World, tab: Page, phone: BrowserContext, artifacts: Path
 ) -> None:
     page = tab
-    sign_in(page, world.base)
-    open_visit(page, world)
-    fill_times(page)
-    for code, value in ANSWERS.items():
-        answer(page, code, value)
-    expect(sync_status(page)).to_have_text("Saved", timeout=10_000)
+    answer_everything_but_the_photo(page, world)
     phone.set_offline(True)
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     state = page.locator("#a-receipt-photos .photo-state")
