@@ -6,6 +6,7 @@ from flask import url_for
 from flask_login import current_user
 
 from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
+from shopper.services.visits import visit_rules
 
 
 def api_addresses() -> dict[str, str]:
@@ -26,4 +27,5 @@ def client_config() -> dict[str, object]:
         "sign_in": url_for("auth.sign_in"),
         "worker": url_for("field.service_worker"),
         "max_photos": MAX_PHOTOS_PER_QUESTION,
+        "visit_rules": visit_rules(),
     }

@@ -85,3 +85,14 @@ def service_worker() -> object:
     response.headers["Content-Type"] = "application/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> object:
+    """The app's small icon, for browsers that ask for /favicon.ico whatever the page links."""
+    icon = Path(current_app.static_folder or "", "img", "favicon.svg").read_bytes()
+    response = make_response(icon)
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

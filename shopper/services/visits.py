@@ -145,6 +145,12 @@ def _checked_answers(
     return answers
 
 
+# A visit lasts at least a minute: a time out equal to the time in (two taps on "Now") is
+# refused as well as one before it.
+MIN_VISIT_MINUTES = 1
+TIME_ORDER = N_("The time out must be after the time in.")
+
+
 def _visit_fields_missing(visit_input: VisitInput) -> dict[str, str]:
     errors = {}
     if visit_input.visited_on is None:
@@ -158,10 +164,19 @@ def _visit_fields_missing(visit_input: VisitInput) -> dict[str, str]:
     if (
         visit_input.time_in is not None
         and visit_input.time_out is not None
-        and visit_input.time_out < visit_input.time_in
+        and _minutes(visit_input.time_out) - _minutes(visit_input.time_in) < MIN_VISIT_MINUTES
     ):
-        errors["time_out"] = gettext("The time out is before the time in.")
+        errors["time_out"] = gettext(TIME_ORDER)
     return errors
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def visit_rules() -> dict[str, object]:
+    """The visit-time rule as the phone applies it while the shopper types (the same as on send)."""
+    return {"min_minutes": MIN_VISIT_MINUTES, "time_order": gettext(TIME_ORDER)}
 
 
 def _own_assignment(assignment: Assignment, user: User) -> None:

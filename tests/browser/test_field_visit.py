@@ -217,7 +217,7 @@ def test_shopper_fills_and_sends_a_complete_visit_with_a_photo(
     page.set_input_files('[name="a-receipt-photo"]', str(world.receipt))
     expect(page.locator("#a-receipt-photos img")).to_have_count(1)
     expect(page.locator("#progress-text")).to_have_text(
-        "13 of 13 answered · Everything required is answered"
+        "16 of 16 answered · Everything required is answered"
     )
     # The photo was shrunk on the phone before it went: 1600 px on its longest side.
     expect_photo_sent(page)
@@ -402,7 +402,7 @@ def test_a_missing_required_photo_blocks_sending_and_is_shown(
     fill_times(page)
     for code, value in ANSWERS.items():
         answer(page, code, value)
-    expect(page.locator("#progress-text")).to_have_text("12 of 13 answered · Still required: 1")
+    expect(page.locator("#progress-text")).to_have_text("15 of 16 answered · Still required: 1")
     submits: list[str] = []
     page.on("request", lambda r: submits.append(r.url) if r.url.endswith("/submit") else None)
 

@@ -196,7 +196,7 @@ def test_the_visit_page_embeds_the_checklist_and_the_draft(world, client, auth) 
     assert html.count('name="a-q2"') == 5
     assert 'name="a-q3" value="na"' in html
     assert 'inputmode="decimal"' in html
-    assert 'id="progress"' in html and 'max="4"' in html
+    assert 'id="progress"' in html and 'max="7"' in html  # four questions, the date, two times
     # The scripts carry versioned URLs, so the worker may cache them for good.
     assert re.search(r'src="/static/js/field/report\.js\?v=[0-9a-f]{12}"', html)
     assert '<script type="application/json" id="field-strings">' in html
@@ -307,3 +307,15 @@ def test_urdu_shoppers_get_the_visit_page_right_to_left(world, client, auth) -> 
     auth.sign_in("u@test.example")
     html = client.get(f"/visits/{assignment_id}").get_data(as_text=True)
     assert '<html lang="ur" dir="rtl">' in html
+
+
+def test_every_page_has_a_small_icon(client) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/svg+xml"
+    assert len(icon.data) < 1024 and icon.data.startswith(b"<svg")
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/sign-in").get_data(
+        as_text=True
+    )
+    with client.get("/static/img/favicon.svg") as linked:
+        assert linked.status_code == 200 and linked.mimetype == "image/svg+xml"

@@ -527,3 +527,15 @@ def test_a_shrunk_photo_keeps_the_capture_time_the_phone_sends(app, client, worl
     )
     assert response.status_code == 201
     assert response.json["taken_at"] == "2026-11-21T09:15:00+00:00"
+
+
+@pytest.mark.parametrize("time_out, refused", [("10:04", True), ("10:05", True), ("10:06", False)])
+def test_a_time_out_not_after_the_time_in_is_refused(client, world, time_out, refused) -> None:
+    response = _submit(client, world, VISIT_A, time_in="10:05", time_out=time_out)
+    if refused:
+        assert response.status_code == 422
+        assert response.json["error"]["fields"] == {
+            "time_out": "The time out must be after the time in."
+        }
+    else:
+        assert response.status_code == 200

@@ -18,6 +18,19 @@
   var form = document.getElementById("report");
   var EDITABLE = ["assigned", "draft", "returned"];
 
+  /* "What to observe" opens the first time this assignment is opened here, then stays folded. */
+  (function briefing() {
+    var observe = document.getElementById("observe");
+    var seen = "shopper:briefing-seen:" + config.user + ":" + assignment.id;
+    try {
+      if (!observe || window.localStorage.getItem(seen)) return;
+      window.localStorage.setItem(seen, "1");
+      observe.open = true;
+    } catch (error) {
+      // No storage (private mode): folded, one tap opens it.
+    }
+  })();
+
   if (!form) {
     settle().finally(sync.start);
     return;
@@ -151,6 +164,26 @@
     return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
   }
 
+  function minutes(hhmm) {
+    return parseInt(hhmm.slice(0, 2), 10) * 60 + parseInt(hhmm.slice(3, 5), 10);
+  }
+
+  /* The server's rule (services/visits.py, given in config.visit_rules): out at least a minute after in. */
+  function outOfOrder(body) {
+    if (!body.time_in || !body.time_out) return false;
+    return minutes(body.time_out) - minutes(body.time_in) < config.visit_rules.min_minutes;
+  }
+
+  /* Said next to the time out as soon as both times are filled, not only on Send. */
+  function checkTimes() {
+    var body = readBody();
+    var t = target("time_out");
+    var wrong = outOfOrder(body);
+    t.card.classList.toggle("invalid", wrong);
+    if (wrong) t.error.textContent = config.visit_rules.time_order;
+    if (wrong || t.error.textContent === config.visit_rules.time_order) t.error.hidden = !wrong;
+  }
+
   function check(body) {
     var problems = {};
     var tomorrow = new Date();
@@ -159,7 +192,7 @@
     else if (body.visited_on > isoDay(tomorrow)) problems.visited_on = text("date_future");
     if (!body.time_in) problems.time_in = text("time_in_missing");
     if (!body.time_out) problems.time_out = text("time_out_missing");
-    else if (body.time_in && body.time_out < body.time_in) problems.time_out = text("time_order");
+    else if (outOfOrder(body)) problems.time_out = config.visit_rules.time_order;
     questions.forEach(function (q) {
       var field = "answers." + q.code;
       var value = body.answers[q.code] ? body.answers[q.code].value : null;
@@ -175,17 +208,47 @@
 
   /* ---- progress, status, problems ---- */
 
+  /* Each item of the form in page order, and whether it holds something. */
+  function filledItems(body) {
+    var filled = {
+      visited_on: !!body.visited_on,
+      time_in: !!body.time_in,
+      time_out: !!body.time_out,
+    };
+    questions.forEach(function (q) {
+      filled["answers." + q.code] = q.type === "photo"
+        ? photoCount(q.code) > 0
+        : !!(body.answers[q.code] && answered(body.answers[q.code].value));
+    });
+    return filled;
+  }
+
+  /* One count for the whole form: the visit's date and times are items like the questions.
+   * An item is done when it is filled and nothing is wrong with it (a question that needs a
+   * photo is done with its photo), so done + still required never exceeds the total. */
   function progress() {
     var body = readBody();
-    var done = questions.filter(function (q) {
-      if (q.type === "photo") return photoCount(q.code) > 0;
-      return body.answers[q.code] && answered(body.answers[q.code].value);
-    }).length;
-    var missing = Object.keys(check(body)).length;
+    var problems = check(body);
+    var filled = filledItems(body);
+    var items = Object.keys(filled);
+    var done = items.filter(function (item) { return filled[item] && !problems[item]; }).length;
+    var missing = Object.keys(problems).length;
+    els.progress.max = items.length;
     els.progress.value = done;
     els.progressText.textContent =
-      text("answered", { answered: done, total: questions.length }) +
+      text("answered", { answered: done, total: items.length }) +
       " · " + (missing ? text("required_left", { count: missing }) : text("required_done"));
+  }
+
+  /* The first item not done yet (the send button when all are), in view and focused. */
+  function nextUnanswered() {
+    var body = readBody();
+    var problems = check(body);
+    var filled = filledItems(body);
+    var item = Object.keys(filled).find(function (name) { return !filled[name] || problems[name]; });
+    var goal = item ? target(item).card : els.send;
+    goal.scrollIntoView({ block: "center" });
+    goal.focus({ preventScroll: true });
   }
 
   function status(message, state) {
@@ -264,9 +327,10 @@
     els.submission.textContent = long;
     els.submission.className = "submission-status submission-" + state;
     status(message || text(SHORT[state]), state);
+    els.send.hidden = true; // on its way, or done: no faded "Send" to tap
     if (state === "sent" || state === "conflict") {
-      els.send.hidden = true;
       els.afterSend.hidden = false;
+      form.classList.add("report-closed"); // nothing left to change: the controls go (field.css)
     }
     if (state === "sent") {
       if (els.badge) {
@@ -286,6 +350,7 @@
     sending = false;
     els.body.disabled = false;
     els.send.disabled = false;
+    els.send.hidden = false;
   }
 
   /* ---- photos ---- */
@@ -330,7 +395,9 @@
     });
     localPhotos.forEach(function (p) {
       if (p.question !== code) return;
-      var state = text(photoStates[p.id] === "uploading" ? "photo_uploading" : "photo_waiting");
+      // Offline, nothing is uploading, whatever the last pass said: the photo waits.
+      var uploading = photoStates[p.id] === "uploading" && navigator.onLine !== false;
+      var state = text(uploading ? "photo_uploading" : "photo_waiting");
       list.appendChild(photoItem(urlOf(p), alt, state, "data-remove-local", p.id));
     });
     if (photoErrors[code]) {
@@ -460,6 +527,7 @@
     if (locked || !el.name || el.type === "file") return;
     var card = el.closest(".form-question, .field");
     if (card) unmark(card.dataset.question ? "answers." + card.dataset.question : card.id.replace(/-field$/, ""));
+    if (el.name === "time_in" || el.name === "time_out") checkTimes();
     var typing = el.tagName === "TEXTAREA" || el.type === "number";
     keepSoon(event.type === "input" && typing ? 300 : 0);
   }
@@ -470,6 +538,7 @@
     var pad = function (n) { return String(n).padStart(2, "0"); };
     input.value = name === "visited_on" ? isoDay(date) : pad(date.getHours()) + ":" + pad(date.getMinutes());
     unmark(name);
+    if (name !== "visited_on") checkTimes();
     keep();
   }
 
@@ -613,6 +682,7 @@
     localPhotos = await store.photosOf(key).catch(function () { return []; });
     renderAllPhotos();
     els.body.disabled = false;
+    checkTimes();
     progress();
     var queued = await store.get("outbox", key).catch(function () { return null; });
     if (queued && queued.state === "waiting") {
@@ -672,7 +742,14 @@
     card.focus({ preventScroll: true });
   });
   form.addEventListener("submit", send);
+  $("next-unanswered").addEventListener("click", nextUnanswered);
+  $("to-top").addEventListener("click", function () {
+    window.scrollTo({ top: 0 });
+    $("main").focus({ preventScroll: true });
+  });
   document.addEventListener("field:sync", onSync);
+  window.addEventListener("offline", renderAllPhotos);
+  window.addEventListener("online", renderAllPhotos);
   // Closing the tab or switching apps: whatever is being typed is kept now, and a change
   // not yet on the server is left to the service worker.
   function leaving() {
