@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint bench load messages clean
+.PHONY: run serve test test-fast lint bench load messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +31,18 @@ run: $(VENV)/.installed
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+## serve: production serving: migrate the configured database, then gunicorn with WORKERS workers on HOST:PORT
+serve: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
 ## test: the whole suite, SQLite and PostgreSQL, browser tests included when Chromium is there
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## test-fast: the suite without the PostgreSQL and browser tests
+## test-fast: the suite without the PostgreSQL, browser and slow (wheel, server) tests
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not postgresql and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not postgresql and not browser and not slow" $(PYTEST_ARGS)
 
 ## bench: time every comparison output on a synthetic 2,000-store × 60-month chain (SQLite, PostgreSQL)
 BENCH_STORES ?= 2000

@@ -8,6 +8,21 @@ from flask import Flask
 
 from shopper.config import load_settings
 
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def template_folder() -> str:
+    """Where the page templates are: inside the package when installed from a wheel.
+
+    A checkout (and an editable install) keeps them in ``templates/`` at the
+    repository root; building a wheel copies that folder into the package as
+    ``shopper/templates`` (see ``setup.py``), so an installed package stands alone.
+    """
+    packaged = os.path.join(PACKAGE, "templates")
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(PACKAGE), "templates")
+
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, error pages, commands."""
@@ -18,7 +33,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         __name__,
         instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
-        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+        template_folder=template_folder(),
     )
     os.makedirs(app.instance_path, exist_ok=True)
     load_settings(app, test_config)

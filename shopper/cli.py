@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
 from shopper.models import Role
-from shopper.services import accounts, checklists, demo, synthetic
+from shopper.services import accounts, backup, checklists, demo, synthetic
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
 user_cli = AppGroup("user", help="Manage people.")
 demo_cli = AppGroup("demo", help="Demo data.")
 checklist_cli = AppGroup("checklist", help="Import and export checklists.")
+backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -171,8 +173,55 @@ def export_checklist(code: str, number: int | None) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def create_backup(file: Path) -> None:
+    """Write the database and the photos into FILE (.tar.gz), safely while the app serves."""
+    try:
+        manifest = backup.create_backup(file)
+    except ServiceError as error:
+        _fail(error)
+    counts = manifest["counts"]
+    click.echo(
+        f"Backed up the {manifest['database']} database (revision {manifest['alembic_revision']}, "
+        f"{counts.get('visits', 0):,} visits, {counts.get('photos', 0):,} photos) "
+        f"and {manifest['photo_files']:,} photo files into {file}."
+    )
+    if manifest["missing_photo_files"]:
+        click.echo(
+            f"Warning: {len(manifest['missing_photo_files'])} photo files the database names "
+            "were not in the upload folder: " + ", ".join(manifest["missing_photo_files"][:10]),
+            err=True,
+        )
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already has data.")
+def restore_backup(file: Path, force: bool) -> None:
+    """Restore the database and the photos from FILE into an empty install, then migrate."""
+    try:
+        restored = backup.restore_backup(file, force=force)
+    except ServiceError as error:
+        _fail(error)
+    manifest = restored.manifest
+    click.echo(
+        f"Restored the {manifest['database']} database of {manifest['created_at']} "
+        f"(revision {manifest['alembic_revision']}) and {restored.photo_files:,} photo files."
+    )
+    if restored.migrated_to:
+        click.echo(f"Migrated the database up to revision {restored.migrated_to}.")
+    if restored.missing_photos:
+        click.echo(
+            f"Warning: {len(restored.missing_photos)} photo files the database names are missing: "
+            + ", ".join(restored.missing_photos[:10]),
+            err=True,
+        )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(checklist_cli)
+    app.cli.add_command(backup_cli)

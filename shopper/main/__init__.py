@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from shopper.main import routes  # noqa: E402,F401
+from shopper.main import health, routes  # noqa: E402,F401

@@ -238,10 +238,14 @@ def get_photo(photo_id: int, user: User) -> Photo:
     return photo
 
 
+def stored_files(digest: str) -> tuple[str, str]:
+    """The stored copy's and its thumbnail's paths inside the upload folder."""
+    return f"{digest[:2]}/{digest}.jpg", f"{digest[:2]}/{digest}.thumb.jpg"
+
+
 def file_path(photo: Photo, thumbnail: bool = False) -> Path:
     """Where the stored copy (or its thumbnail) lies."""
-    name = f"{photo.sha256}.thumb.jpg" if thumbnail else f"{photo.sha256}.jpg"
-    path = _folder() / name[:2] / name
+    path = _folder() / stored_files(photo.sha256)[1 if thumbnail else 0]
     if not path.exists():
         raise NotFound(N_("There is no photo %(id)s."), {"id": photo.id})
     return path

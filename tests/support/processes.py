@@ -1,0 +1,30 @@
+"""Servers the tests start as real processes: a free port, and waiting until one listens."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
+    """Wait until ``process`` listens on ``port``; fail with its log if it dies or is too slow."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.2)
+    pytest.fail(f"nothing listened on port {port} within {seconds:.0f} s:\n" + log.read_text())
