@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         auth,
         checklists,
         cli,
+        database,
         errors,
         field,
         i18n,
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from shopper.models.base import render_migration_item
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(
         app,
         db,

@@ -13,12 +13,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from shopper.domain.i18n import N_, N_plural
-from shopper.domain.workflow import Action, IllegalTransition, Status, next_status
+from shopper.domain.workflow import Action, Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, Role, Store, User
-from shopper.services import audit
+from shopper.services import audit, transitions
 from shopper.services.csv_files import read_csv, write_csv
-from shopper.services.errors import Conflict, Invalid, NotFound
+from shopper.services.errors import Invalid, NotFound
 
 MAX_BRIEFING = 4000
 MAX_BATCH = 5000
@@ -358,23 +358,15 @@ def get_assignment(assignment_id: int, user: User) -> Assignment:
     return assignment
 
 
-def _transition(assignment: Assignment, action: Action) -> str:
-    try:
-        return next_status(assignment.status, action)
-    except IllegalTransition as error:
-        raise Conflict(error.message, {"status": assignment.status}) from error
-
-
 def cancel(assignment: Assignment, actor: User, note: str = "") -> None:
     """Cancel an assignment nobody has submitted yet."""
-    assignment.status = _transition(assignment, Action.CANCEL)
+    transitions.move(assignment, Action.CANCEL)
     audit.record(assignment, actor, "cancelled", note)
     db.session.commit()
 
 
 def reassign(assignment: Assignment, shopper_email: str, actor: User) -> None:
     """Give an unsubmitted assignment to another shopper; the old shopper's draft goes."""
-    new_status = _transition(assignment, Action.REASSIGN)
     shopper = db.session.execute(
         select(User).where(User.email == shopper_email.strip().lower())
     ).scalar_one_or_none()
@@ -384,11 +376,11 @@ def reassign(assignment: Assignment, shopper_email: str, actor: User) -> None:
             {"email": shopper_email},
             fields={"shopper": "invalid"},
         )
+    transitions.move(assignment, Action.REASSIGN, shopper_id=assignment.shopper_id)
     before = assignment.shopper.email
     if assignment.visit is not None:
         db.session.delete(assignment.visit)
     assignment.shopper = shopper
-    assignment.status = new_status
     audit.record(assignment, actor, "reassigned", details={"shopper": [before, shopper.email]})
     db.session.commit()
 
@@ -397,13 +389,13 @@ def update(
     assignment: Assignment, first_day: date, last_day: date, briefing: str, actor: User
 ) -> None:
     """Change the window or the briefing of an assignment nobody has submitted yet."""
-    assignment.status = _transition(assignment, Action.EDIT)
     if last_day < first_day:
         raise Invalid(N_("The last day is before the first day."), fields={"last_day": "order"})
     if len(briefing) > MAX_BRIEFING:
         raise Invalid(
             N_("The briefing is longer than %(count)d characters."), {"count": MAX_BRIEFING}
         )
+    transitions.move(assignment, Action.EDIT)
     changes = {}
     for name, value in (("first_day", first_day), ("last_day", last_day), ("briefing", briefing)):
         old = getattr(assignment, name)

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shopper.domain.i18n import N_
-from shopper.domain.workflow import Action, IllegalTransition, allowed, next_status
+from shopper.domain.workflow import Action
 from shopper.extensions import db
 from shopper.models import Assignment, User, Visit, utcnow
-from shopper.services import aggregates, audit
+from shopper.services import aggregates, audit, transitions
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 MAX_NOTE = 4000
@@ -33,11 +33,9 @@ def queue() -> list[Visit]:
 
 
 def _move(visit: Visit, action: Action) -> None:
-    assignment = visit.assignment
-    try:
-        assignment.status = next_status(assignment.status, action)
-    except IllegalTransition as error:
-        raise Conflict(error.message, {"status": assignment.status}) from error
+    """Claim the transition (Conflict when another decision came first), then read afresh."""
+    transitions.move(visit.assignment, action)
+    db.session.expire(visit)  # its scores and review, as they are under the row's lock
 
 
 def approve(visit: Visit, actor: User, note: str = "") -> None:
@@ -76,32 +74,41 @@ def withdraw_approval(visit: Visit, actor: User, note: str = "") -> None:
     db.session.commit()
 
 
+def _load(visit_ids: set[int], scores: bool = False) -> list[Visit]:
+    options = [selectinload(Visit.assignment)]
+    if scores:
+        options += [selectinload(Visit.section_scores), selectinload(Visit.question_scores)]
+    return list(
+        db.session.execute(
+            select(Visit)
+            .where(Visit.id.in_(visit_ids))
+            .options(*options)
+            .order_by(Visit.id)
+            .execution_options(populate_existing=True)
+        ).scalars()
+    )
+
+
 def approve_many(visit_ids: list[int], actor: User) -> int:
     """Approve several submitted reports at once: all of them, or none when one cannot be."""
     if not visit_ids:
         raise Invalid(N_("Choose at least one report to approve."))
-    visits = list(
-        db.session.execute(
-            select(Visit)
-            .where(Visit.id.in_(set(visit_ids)))
-            .options(
-                selectinload(Visit.assignment),
-                selectinload(Visit.section_scores),
-                selectinload(Visit.question_scores),
-            )
-        ).scalars()
-    )
-    if len(visits) != len(set(visit_ids)):
+    chosen = set(visit_ids)
+    visits = _load(chosen)
+    if len(visits) != len(chosen):
         raise NotFound(N_("Some of the chosen reports do not exist."))
-    blocked = [v.id for v in visits if not allowed(v.assignment.status, Action.APPROVE)]
+    visit_of = {visit.assignment_id: visit.id for visit in visits}
+    blocked = transitions.move_many([visit.assignment for visit in visits], Action.APPROVE)
     if blocked:
         raise Conflict(
             N_("Nothing was approved: reports %(ids)s are not waiting for review any more."),
-            {"ids": ", ".join(map(str, sorted(blocked)))},
+            {"ids": ", ".join(map(str, sorted(visit_of[a.id] for a in blocked)))},
         )
+    # Read under the rows' locks; one checklist after another, in the order every
+    # approval takes their locks.
+    visits = sorted(_load(chosen, scores=True), key=lambda v: (v.assignment.checklist_id, v.id))
     now = utcnow()
     for visit in visits:
-        visit.assignment.status = next_status(visit.assignment.status, Action.APPROVE)
         aggregates.apply_visit(visit, +1)
         visit.review_note = ""
         visit.reviewed_at = now

@@ -8,12 +8,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from shopper.domain.answers import normalise_value, validate_answers
 from shopper.domain.i18n import N_, N_plural
 from shopper.domain.scoring import score_visit
-from shopper.domain.workflow import Action, Status, allowed, next_status
+from shopper.domain.workflow import Action, Status, allowed
 from shopper.extensions import db
 from shopper.models import (
     Assignment,
@@ -25,7 +25,7 @@ from shopper.models import (
     VisitSectionScore,
     utcnow,
 )
-from shopper.services import audit
+from shopper.services import audit, transitions
 from shopper.services.checklists import parse_version
 from shopper.services.errors import Conflict, Invalid, NotFound
 
@@ -175,23 +175,35 @@ def _conflict(assignment: Assignment) -> Conflict:
     )
 
 
+def _claim(assignment: Assignment, user: User, action: Action) -> None:
+    """Move the shopper's assignment by ``action`` while it is still theirs (409 if not)."""
+    try:
+        transitions.move(assignment, action, shopper_id=user.id)
+    except Conflict:
+        raise _conflict(assignment) from None
+
+
 def save_draft(assignment: Assignment, user: User, visit_input: VisitInput) -> Visit:
     """Keep the shopper's work so far; incomplete answers are fine, wrong ones are not."""
     _own_assignment(assignment, user)
     if not allowed(assignment.status, Action.SAVE_DRAFT):
         raise _conflict(assignment)
+    answers = _checked_answers(assignment, visit_input, assignment.visit, complete=False)
+    # Claimed first: of two first saves racing, one makes the visit, the other
+    # (after it) finds it; a save racing a submission never undoes it.
+    _claim(assignment, user, Action.SAVE_DRAFT)
     visit = assignment.visit
-    answers = _checked_answers(assignment, visit_input, visit, complete=False)
     if visit is None:
         visit = Visit(assignment=assignment, answers={})
         db.session.add(visit)
+    else:
+        db.session.refresh(visit)
     visit.client_id = visit_input.client_id or visit.client_id
     visit.visited_on = visit_input.visited_on
     visit.time_in = visit_input.time_in
     visit.time_out = visit_input.time_out
     visit.answers = answers
     visit.saved_at = utcnow()
-    assignment.status = next_status(assignment.status, Action.SAVE_DRAFT)
     db.session.commit()
     return visit
 
@@ -203,30 +215,26 @@ def submit(assignment: Assignment, user: User, visit_input: VisitInput) -> tuple
     answers the visit already submitted and changes nothing.
     """
     _own_assignment(assignment, user)
-    visit = assignment.visit
-    if _already_submitted(assignment, visit, visit_input):
-        return visit, False
+    if _already_submitted(assignment, assignment.visit, visit_input):
+        return assignment.visit, False
     if not allowed(assignment.status, Action.SUBMIT):
         raise _conflict(assignment)
-    answers = _checked_answers(assignment, visit_input, visit, complete=True)
-    # Claim the submission with a conditional update: of two requests racing
-    # (a double tap), exactly one moves the status; the other sees it moved.
+    answers = _checked_answers(assignment, visit_input, assignment.visit, complete=True)
+    # Claim the submission: of two requests racing (a double tap), exactly one
+    # moves the status; the other sees it moved.
     previous = assignment.status
-    claimed = db.session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment.id, Assignment.status == previous)
-        .values(status=next_status(previous, Action.SUBMIT), updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        db.session.refresh(assignment)
+    try:
+        _claim(assignment, user, Action.SUBMIT)
+    except Conflict:
         if _already_submitted(assignment, assignment.visit, visit_input):
             return assignment.visit, False
-        raise _conflict(assignment)
+        raise
+    visit = assignment.visit
     if visit is None:
         visit = Visit(assignment=assignment)
         db.session.add(visit)
+    else:
+        db.session.refresh(visit)
     now = utcnow()
     visit.client_id = visit_input.client_id
     visit.visited_on = visit_input.visited_on
@@ -238,7 +246,6 @@ def submit(assignment: Assignment, user: User, visit_input: VisitInput) -> tuple
     visit.submitted_late = now.date() > assignment.last_day
     _store_scores(visit, assignment, answers)
     db.session.flush()
-    db.session.refresh(assignment)
     audit.record(assignment, user, "submitted", details={"resubmission": previous == "returned"})
     db.session.commit()
     return visit, True
