@@ -279,3 +279,86 @@ def missing_photos(upload_folder: str, visit_ids: Sequence[int]) -> list[str]:
             if not (Path(upload_folder) / name[:2] / name).exists():
                 problems.append(f"photo {photo.id} of visit {photo.visit_id}: no file {name}")
     return problems
+
+
+def call(
+    base: str,
+    method: str,
+    path: str,
+    token: str,
+    body: object = None,
+    raw: tuple[bytes, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, Any]:
+    """One API request as the phone makes it: (status, JSON answer or None).
+
+    ``body`` is sent as JSON, ``raw`` as (bytes, content type). A lost
+    connection raises OSError, as it would leave a phone's request unanswered.
+    """
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    data = None
+    if raw is not None:
+        data, headers["Content-Type"] = raw
+    elif body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=timeout)
+    try:
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+    except http.client.HTTPException as error:
+        raise ConnectionError(str(error)) from error
+    finally:
+        connection.close()
+    try:
+        return response.status, json.loads(payload) if payload else None
+    except ValueError:
+        return response.status, None
+
+
+def totals_differences() -> list[str]:
+    """Each month's kept totals per store against a count of its approved visits.
+
+    A stand-in for ``flask --app wsgi sums check`` where the app lacks it.
+    """
+    from shopper.models import StoreMonthTotal
+    from shopper.services.aggregates import month_of
+
+    counted: dict[tuple[int, date, int], list[float]] = {}
+    rows = db.session.execute(
+        select(
+            Assignment.checklist_id,
+            Visit.visited_on,
+            Assignment.store_id,
+            Visit.overall,
+            Visit.critical_failure,
+        )
+        .join(Visit, Visit.assignment_id == Assignment.id)
+        .where(Assignment.status == "approved")
+    ).all()
+    for checklist_id, visited_on, store_id, overall, critical in rows:
+        sums = counted.setdefault((checklist_id, month_of(visited_on), store_id), [0, 0.0, 0])
+        sums[0] += 1
+        sums[1] += overall or 0.0
+        sums[2] += int(critical)
+    kept = {
+        (t.checklist_id, t.month, t.store_id): [t.visits, t.overall_sum, t.critical_failures]
+        for t in db.session.execute(select(StoreMonthTotal)).scalars()
+    }
+    problems = []
+    for key in sorted(set(counted) | set(kept)):
+        mine, theirs = counted.get(key, [0, 0.0, 0]), kept.get(key, [0, 0.0, 0])
+        if (
+            mine[0] != theirs[0]
+            or mine[2] != theirs[2]
+            or abs(mine[1] - theirs[1]) > 1e-9 * max(1.0, abs(mine[1]))
+        ):
+            problems.append(
+                f"checklist {key[0]}, {key[1]:%Y-%m}, store {key[2]}: "
+                f"kept {theirs}, approved visits say {mine}"
+            )
+    return problems

@@ -105,9 +105,12 @@ def _environment(server: Gunicorn, recorder: Recorder) -> Environment:
 
 
 def run_scenario(
-    server: Gunicorn, seconds: float, counts: dict[type, int], halfway: Any
+    server: Gunicorn, seconds: float, counts: dict[type, int], backup: Any, backup_after: float
 ) -> Recorder:
-    """The scenario with its pauses, ``counts`` users of each class, for ``seconds``."""
+    """The scenario with its pauses, ``counts`` users of each class, for ``seconds``.
+
+    ``backup()`` is called ``backup_after`` seconds in.
+    """
     recorder = Recorder()
     Work.pause = 1.0
     for user_class, count in counts.items():
@@ -116,9 +119,9 @@ def run_scenario(
     runner = env.create_local_runner()
     total = sum(counts.values())
     runner.start(total, spawn_rate=total)
-    gevent.sleep(seconds / 2)
-    halfway()
-    gevent.sleep(seconds / 2)
+    gevent.sleep(backup_after)
+    backup()
+    gevent.sleep(seconds - backup_after)
     runner.quit()
     return recorder
 
@@ -234,6 +237,7 @@ class Backup:
             )
             if photos < len(visits):
                 problems.append(f"{len(visits)} visits restored with only {photos} photos")
+            db.session.remove()
             db.engine.dispose()
         sums, output = sums_check(env)
         if sums is False:
@@ -252,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp-seconds", type=float, default=300, help="at most this long")
     parser.add_argument("--ramp-step", type=int, default=25, help="users added per step")
     parser.add_argument("--step-seconds", type=float, default=20)
+    parser.add_argument(
+        "--backup-after", type=float, help="seconds into the scenario (default: half-way)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--stores", type=int, default=200)
     parser.add_argument("--months", type=int, default=12)
@@ -279,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             cast = fieldwork.prepare(
                 args.shoppers, args.coordinators, args.owners, args.per_shopper
             )
+            db.session.remove()
             db.engine.dispose()
         total = sum(len(ids) for ids in cast["assignments"].values())
         print(
@@ -301,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         counts = {Shopper: args.shoppers, Coordinator: args.coordinators, Owner: args.owners}
-        recorder = run_scenario(server, args.seconds, counts, backup.start)
+        after = args.seconds / 2 if args.backup_after is None else args.backup_after
+        recorder = run_scenario(server, args.seconds, counts, backup.start, after)
         report, ok = table(recorder.rows, args.seconds)
         print(report)
         failures = [row for row in recorder.rows if row[3]]
@@ -366,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("  (p95 never passed 1 s: the time limit or the assignments ran out)")
             with app.app_context():
                 problems = fieldwork.check_submissions(dict(Work.acknowledged))
+                db.session.remove()
                 db.engine.dispose()
             print(
                 "After the run without pauses, every acknowledged submission stored once: "
