@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from shopper import create_app
@@ -26,12 +27,13 @@ from shopper.devtools import fieldwork
 from shopper.devtools.processes import Gunicorn, environment, flask, start_gunicorn
 from shopper.extensions import db
 from shopper.models import Assignment
+from shopper.services import synthetic
 from tests.conftest import BACKENDS, settings, unavailable
 
 SHOPPERS = 6
-PER_SHOPPER = 12
-# Kill once this many submissions are acknowledged (about half of them).
-KILL_AFTER = SHOPPERS * PER_SHOPPER // 2
+PER_SHOPPER = 10
+# Kill once this many submissions are acknowledged (a third of them).
+KILL_AFTER = SHOPPERS * PER_SHOPPER // 3
 
 pytestmark = pytest.mark.slow
 
@@ -143,15 +145,15 @@ def test_acknowledged_submissions_survive_sigkill(database: str, tmp_path: Path)
     """SIGKILL mid-stream, restart: acknowledged once, nothing half-written, queued ones go."""
     instance = tmp_path / "instance"
     env = environment(database, instance)
-    flask(env, "db", "upgrade")
-    flask(env, "demo", "generate", "--stores", "24", "--months", "2")
     app = create_app(settings(database, instance))
     with app.app_context():
+        upgrade()
+        synthetic.generate(24, 2)
         cast = fieldwork.prepare(SHOPPERS, 1, 0, PER_SHOPPER)
         db.session.remove()
         db.engine.dispose()
 
-    server = start_gunicorn(env, tmp_path / "gunicorn.log", workers=4)
+    server = start_gunicorn(env, tmp_path / "gunicorn.log", workers=4, preload=True)
     field = Field(cast, server.url)
     threads = [
         threading.Thread(target=field.shopper, args=(person,)) for person in cast["shoppers"]
@@ -173,7 +175,7 @@ def test_acknowledged_submissions_survive_sigkill(database: str, tmp_path: Path)
     assert field.count() >= KILL_AFTER, "the shoppers were too slow to reach the kill point"
     assert field.queued, "every phone should have been cut off mid-report"
 
-    restarted: Gunicorn = start_gunicorn(env, tmp_path / "gunicorn.log", workers=2)
+    restarted: Gunicorn = start_gunicorn(env, tmp_path / "gunicorn.log", workers=2, preload=True)
     try:
         for assignment, token, body in field.queued:
             status, answer = fieldwork.call(
