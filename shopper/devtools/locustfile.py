@@ -88,6 +88,8 @@ class Shopper(FastHttpUser):
         self.person = Work.next_person("shopper")
         self.headers = _bearer(self.person)
         self.rng = random.Random()
+        # Phones are not in step: each starts somewhere in the first 5 s.
+        Work.sleep(self.rng.uniform(0, DRAFT_EVERY))
 
     def _save(self, assignment: int, body: dict[str, Any]) -> int | None:
         with self.client.put(
@@ -237,6 +239,7 @@ class Owner(HttpUser):
             f"&first_day={last.replace(day=1).isoformat()}&last_day={last.isoformat()}"
         )
         self.pages = 0
+        Work.sleep(random.uniform(0, DRAFT_EVERY))
 
     @task
     def read(self) -> None:
