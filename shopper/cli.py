@@ -11,7 +11,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
 from shopper.models import Role
-from shopper.services import accounts, backup, checklists, demo, synthetic
+from shopper.services import accounts, backup, checklists, demo, sums, synthetic
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
@@ -19,6 +19,7 @@ user_cli = AppGroup("user", help="Manage people.")
 demo_cli = AppGroup("demo", help="Demo data.")
 checklist_cli = AppGroup("checklist", help="Import and export checklists.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
+sums_cli = AppGroup("sums", help="Check or rebuild the kept sums of approved visits.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -219,9 +220,43 @@ def restore_backup(file: Path, force: bool) -> None:
         )
 
 
+@sums_cli.command("check")
+@click.option("--checklist", "code", help="Only this checklist (its code).")
+def check_sums(code: str | None) -> None:
+    """Recompute every kept sum from the approved visits; list each difference (exit 1 if any)."""
+    try:
+        report = sums.check(code)
+    except ServiceError as error:
+        _fail(error)
+    for difference in report.differences:
+        click.echo(str(difference))
+    if report.differences:
+        click.echo(f"{len(report.differences)} of {report.compared} sums differ.", err=True)
+        raise SystemExit(1)
+    click.echo(f"All {report.compared} sums match.")
+
+
+@sums_cli.command("rebuild")
+@click.option("--checklist", "code", help="Only this checklist (its code).")
+def rebuild_sums(code: str | None) -> None:
+    """Rebuild the kept sums from the approved visits, safely while the app serves."""
+    try:
+        reports = sums.rebuild(code)
+    except ServiceError as error:
+        _fail(error)
+    for checklist, report in reports.items():
+        for difference in report.differences:
+            click.echo(f"mended: {difference}")
+        if report.differences:
+            click.echo(f"{checklist}: rebuilt, {len(report.differences)} sums mended.")
+        else:
+            click.echo(f"{checklist}: all {report.compared} sums matched; nothing changed.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(checklist_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(sums_cli)

@@ -8,6 +8,7 @@ made by the real migrations, once per database, and emptied after each test.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from shopper import create_app
 from shopper.devtools import postgres
@@ -140,6 +142,20 @@ def runner(app: Flask) -> FlaskCliRunner:
 def auth(client: FlaskClient, app: Flask) -> AuthActions:
     """Make people and sign them in, as a user would."""
     return AuthActions(client, app)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by a thread on a free 127.0.0.1 port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

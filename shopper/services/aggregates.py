@@ -263,31 +263,66 @@ def _upsert(model: type, keys: list[str], rows: list[dict[str, Any]], sums: list
     db.session.execute(statement)
 
 
-def visit_sums(visit: Visit) -> tuple[Sums, Sums]:
-    """One visit's section sums and question sums, as the aggregates add them."""
-    sections = {s.section_code: [s.score, 1] for s in visit.section_scores if s.score is not None}
+def score_sums(section_scores: Iterable[Any], question_scores: Iterable[Any]) -> tuple[Sums, Sums]:
+    """Section sums and question sums of one visit's score rows (objects or rows alike).
+
+    What a sum is: this, ``visit_totals`` and ``add_sums``. Approval adds them;
+    ``shopper.services.sums`` recomputes the kept sums with them.
+    """
+    sections = {s.section_code: [s.score, 1] for s in section_scores if s.score is not None}
     questions = {}
-    for q in visit.question_scores:
+    for q in question_scores:
         if q.counted:
             earned = q.earned or 0.0
             questions[q.question_code] = [earned, q.possible, 1, int(earned < q.possible)]
     return sections, questions
 
 
+def visit_sums(visit: Visit) -> tuple[Sums, Sums]:
+    """One visit's section sums and question sums, as the aggregates add them."""
+    return score_sums(visit.section_scores, visit.question_scores)
+
+
+TOTALS = ("visits", "overall_sum", "overall_count", "critical_failures")
+
+
+def visit_totals(visit: Any) -> dict[str, float]:
+    """One visit's share of its store's monthly totals (a visit or a row with its scores)."""
+    return {
+        "visits": 1,
+        "overall_sum": visit.overall or 0.0,
+        "overall_count": int(visit.overall is not None),
+        "critical_failures": int(visit.critical_failure),
+    }
+
+
+def lock_checklist(checklist_id: int) -> None:
+    """Take the lock that approvals, withdrawals and rebuilds of a checklist's sums share.
+
+    PostgreSQL: the checklist's row, FOR UPDATE. SQLite has one writer: a
+    transaction that has written holds it already; one that has not begins
+    with BEGIN IMMEDIATE, so that it holds it before it reads anything.
+    """
+    if db.engine.dialect.name == "sqlite":
+        driver = db.session.connection().connection.driver_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
+        return
+    db.session.execute(select(Checklist.id).where(Checklist.id == checklist_id).with_for_update())
+
+
 def apply_visit(visit: Visit, sign: int) -> None:
     """Add (``sign=1``) or take back (``sign=-1``) one approved visit's figures."""
     assignment = visit.assignment
     # One approval at a time per checklist: the running sums of one visit
-    # depend on the rows another could be adding (PostgreSQL; SQLite has one writer).
-    db.session.execute(
-        select(Checklist.id).where(Checklist.id == assignment.checklist_id).with_for_update()
-    )
+    # depend on the rows another could be adding.
+    lock_checklist(assignment.checklist_id)
     month = month_of(visit.visited_on)
     old_horizon = horizon(assignment.checklist_id)
     last_month = max(month, old_horizon) if old_horizon else month
     if old_horizon is not None and month > old_horizon:
         _carry_forward(assignment.checklist_id, month, old_horizon)
-    has_overall = visit.overall is not None
+    totals = visit_totals(visit)
     _upsert(
         StoreMonthTotal,
         ["checklist_id", "month", "store_id"],
@@ -296,13 +331,10 @@ def apply_visit(visit: Visit, sign: int) -> None:
                 "checklist_id": assignment.checklist_id,
                 "month": month,
                 "store_id": assignment.store_id,
-                "visits": sign,
-                "overall_sum": sign * (visit.overall or 0.0),
-                "overall_count": sign * int(has_overall),
-                "critical_failures": sign * int(visit.critical_failure),
             }
+            | {name: sign * value for name, value in totals.items()}
         ],
-        ["visits", "overall_sum", "overall_count", "critical_failures"],
+        list(TOTALS),
     )
     sections, questions = visit_sums(visit)
     _add_details(assignment.checklist_id, assignment.store_id, month, sections, questions, sign)

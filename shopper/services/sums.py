@@ -1,0 +1,349 @@
+"""Checking and rebuilding the kept sums from the approved visits (after a restore, after a bug).
+
+The sums are recomputed with the definitions approval uses
+(``aggregates.visit_totals``, ``aggregates.score_sums``, ``add_sums``), and
+compared with what is kept: the monthly totals, the monthly section and
+question sums, and the running sums of every store up to each month. A sum
+that is missing counts as zero, so a month emptied by a withdrawn approval
+matches; floats match to a few parts in a billion, whatever the order they were
+added in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from shopper.domain.comparison import add_sums
+from shopper.domain.i18n import N_
+from shopper.domain.workflow import Status
+from shopper.extensions import db
+from shopper.models import (
+    Assignment,
+    Checklist,
+    Store,
+    StoreMonthDetail,
+    StoreMonthTotal,
+    StoreRunningDetail,
+    Visit,
+    VisitQuestionScore,
+    VisitSectionScore,
+)
+from shopper.services import aggregates
+from shopper.services.aggregates import Sums, month_of, months_between, pack, unpack
+from shopper.services.errors import NotFound
+
+Key = tuple[date, int]  # (month, store id)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One kept figure that is not what the approved visits add up to."""
+
+    checklist: str
+    store: str
+    month: date
+    what: str
+    kept: object
+    recomputed: object
+
+    def __str__(self) -> str:
+        return (
+            f"{self.checklist} · store {self.store} · {self.month:%Y-%m} · {self.what}: "
+            f"kept {_show(self.kept)}, recomputed {_show(self.recomputed)}"
+        )
+
+
+@dataclass
+class Report:
+    """What a check (or a rebuild) found: every sum compared and the ones that differ."""
+
+    compared: int = 0
+    differences: list[Difference] = field(default_factory=list)
+
+
+@dataclass
+class _Sums:
+    """A checklist's sums, kept or recomputed."""
+
+    totals: dict[Key, dict[str, float]] = field(default_factory=dict)
+    details: dict[Key, tuple[Sums, Sums]] = field(default_factory=dict)
+    running: dict[Key, tuple[Sums, Sums]] = field(default_factory=dict)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _same(kept: Any, recomputed: Any) -> bool:
+    if kept is None or recomputed is None:
+        return kept is recomputed
+    if isinstance(kept, list):
+        return len(kept) == len(recomputed) and all(map(_same, kept, recomputed))
+    return math.isclose(kept, recomputed, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def checklists(code: str | None = None) -> list[Checklist]:
+    """The checklists to look at: the one with ``code``, or all (NotFound for an unknown code)."""
+    statement = select(Checklist).order_by(Checklist.code)
+    if code is not None:
+        statement = statement.where(Checklist.code == code)
+    found = list(db.session.execute(statement).scalars())
+    if code is not None and not found:
+        raise NotFound(N_("There is no checklist %(code)s."), {"code": code})
+    return found
+
+
+def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.visit_id].append(row)
+    return grouped
+
+
+def recompute(checklist_id: int) -> _Sums:
+    """The checklist's sums as its approved visits add up, by approval's own definitions."""
+    approved = (Assignment.checklist_id == checklist_id, Assignment.status == Status.APPROVED)
+    visits = db.session.execute(
+        select(
+            Visit.id, Visit.visited_on, Visit.overall, Visit.critical_failure, Assignment.store_id
+        )
+        .join(Visit.assignment)
+        .where(*approved)
+    ).all()
+    sections = _grouped(
+        db.session.execute(
+            select(
+                VisitSectionScore.visit_id, VisitSectionScore.section_code, VisitSectionScore.score
+            )
+            .join(VisitSectionScore.visit)
+            .join(Visit.assignment)
+            .where(*approved)
+        )
+    )
+    questions = _grouped(
+        db.session.execute(
+            select(
+                VisitQuestionScore.visit_id,
+                VisitQuestionScore.question_code,
+                VisitQuestionScore.counted,
+                VisitQuestionScore.earned,
+                VisitQuestionScore.possible,
+            )
+            .join(VisitQuestionScore.visit)
+            .join(Visit.assignment)
+            .where(*approved)
+        )
+    )
+    result = _Sums()
+    for visit in visits:
+        key = (month_of(visit.visited_on), visit.store_id)
+        totals = result.totals.setdefault(key, dict.fromkeys(aggregates.TOTALS, 0))
+        for name, value in aggregates.visit_totals(visit).items():
+            totals[name] += value
+        mine_sections, mine_questions = result.details.setdefault(key, ({}, {}))
+        visit_sections, visit_questions = aggregates.score_sums(
+            sections.get(visit.id, []), questions.get(visit.id, [])
+        )
+        add_sums(mine_sections, visit_sections)
+        add_sums(mine_questions, visit_questions)
+    if result.details:
+        _running(result, max(month for month, _ in result.totals))
+    return result
+
+
+def _running(result: _Sums, horizon: date) -> None:
+    """Fill in each store's running sums from its first month to ``horizon``."""
+    by_store: dict[int, dict[date, tuple[Sums, Sums]]] = defaultdict(dict)
+    for (month, store_id), sums in result.details.items():
+        by_store[store_id][month] = sums
+    for store_id, months in by_store.items():
+        running_sections: Sums = {}
+        running_questions: Sums = {}
+        for month in months_between(min(months), horizon):
+            month_sections, month_questions = months.get(month, ({}, {}))
+            add_sums(running_sections, month_sections)
+            add_sums(running_questions, month_questions)
+            result.running[(month, store_id)] = (
+                {code: list(values) for code, values in running_sections.items()},
+                {code: list(values) for code, values in running_questions.items()},
+            )
+
+
+def kept(checklist_id: int) -> _Sums:
+    """The checklist's sums as they are kept."""
+    result = _Sums()
+    for row in db.session.execute(
+        select(StoreMonthTotal).where(StoreMonthTotal.checklist_id == checklist_id)
+    ).scalars():
+        result.totals[(row.month, row.store_id)] = {
+            name: getattr(row, name) for name in aggregates.TOTALS
+        }
+    for model, into in ((StoreMonthDetail, result.details), (StoreRunningDetail, result.running)):
+        for month, store_id, sections, questions in db.session.execute(
+            select(model.month, model.store_id, model.sections, model.questions).where(
+                model.checklist_id == checklist_id
+            )
+        ):
+            into[(month, store_id)] = (unpack(sections), unpack(questions))
+    return result
+
+
+def _cumulative(running: dict[Key, tuple[Sums, Sums]]) -> Any:
+    """The running sums at any (month, store): nothing before a store's series, its last after."""
+    series: dict[int, tuple[date, date]] = {}
+    for month, store_id in running:
+        first, last = series.get(store_id, (month, month))
+        series[store_id] = (min(first, month), max(last, month))
+
+    def at(key: Key) -> tuple[Sums, Sums]:
+        month, store_id = key
+        if key in running:
+            return running[key]
+        first, last = series.get(store_id, (None, None))
+        if first is None or month < first:
+            return {}, {}
+        return running[(last, store_id)]
+
+    return at
+
+
+def compare(checklist: Checklist) -> tuple[Report, _Sums]:
+    """Every kept sum of the checklist against its recomputation: the differences, and
+    the recomputed sums."""
+    have, want = kept(checklist.id), recompute(checklist.id)
+    stores = dict(db.session.execute(select(Store.id, Store.code)).all())
+    report = Report()
+
+    def differ(key: Key, what: str, kept_value: object, recomputed_value: object) -> None:
+        report.compared += 1
+        if not _same(kept_value, recomputed_value):
+            month, store_id = key
+            report.differences.append(
+                Difference(
+                    checklist.code,
+                    stores.get(store_id, str(store_id)),
+                    month,
+                    what,
+                    kept_value,
+                    recomputed_value,
+                )
+            )
+
+    zero = dict.fromkeys(aggregates.TOTALS, 0)
+    for key in sorted(have.totals.keys() | want.totals.keys()):
+        for name in aggregates.TOTALS:
+            differ(
+                key,
+                f"monthly {name.replace('_', ' ')}",
+                have.totals.get(key, zero)[name],
+                want.totals.get(key, zero)[name],
+            )
+
+    def packed(label: str, key: Key, have_sums: tuple[Sums, Sums], want_sums: tuple[Sums, Sums]):
+        for part, mine, theirs in zip(("section", "question"), have_sums, want_sums, strict=True):
+            for code in sorted(mine.keys() | theirs.keys()):
+                differ(key, f"{label} {part} {code}", mine.get(code), theirs.get(code))
+
+    for key in sorted(have.details.keys() | want.details.keys()):
+        packed("monthly", key, have.details.get(key, ({}, {})), want.details.get(key, ({}, {})))
+    # Every kept running row, and a row for every month of each store's series up
+    # to the newest month with sums (missing ones count as nothing).
+    reach = _Sums(want.totals, want.details)
+    if want.details:
+        _running(reach, max(month for month, _ in have.totals.keys() | want.totals.keys()))
+    at = _cumulative(reach.running)
+    for key in sorted(have.running.keys() | reach.running.keys()):
+        packed("running", key, have.running.get(key, ({}, {})), at(key))
+    return report, want
+
+
+def check(code: str | None = None) -> Report:
+    """Compare every kept sum (of one checklist, or all) with the approved visits.
+
+    Read in one snapshot of the database, so that approvals made meanwhile
+    cannot show as differences.
+    """
+    db.session.rollback()
+    _snapshot()
+    try:
+        report = Report()
+        for checklist in checklists(code):
+            found, _ = compare(checklist)
+            report.compared += found.compared
+            report.differences += found.differences
+        return report
+    finally:
+        db.session.rollback()
+
+
+def _snapshot() -> None:
+    """Begin a transaction that reads one consistent state of the database."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().connection.driver_connection.execute("BEGIN")
+    else:
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def rebuild(code: str | None = None) -> dict[str, Report]:
+    """Rebuild the kept sums from the approved visits; per checklist, what differed.
+
+    One transaction per checklist, holding the lock approvals take, so that an
+    approval racing the rebuild is counted exactly once: before (the rebuild
+    reads it) or after (it adds to the rebuilt sums). A checklist whose sums
+    match is left untouched.
+    """
+    changed = {}
+    for checklist in checklists(code):
+        checklist_id = checklist.id
+        db.session.commit()
+        aggregates.lock_checklist(checklist_id)
+        checklist = db.session.get(Checklist, checklist_id)
+        found, recomputed = compare(checklist)
+        if found.differences:
+            _write(checklist_id, recomputed)
+        db.session.commit()
+        changed[checklist.code] = found
+    return changed
+
+
+def _write(checklist_id: int, sums: _Sums) -> None:
+    """Replace the checklist's kept sums with ``sums``."""
+    for model in (StoreMonthTotal, StoreMonthDetail, StoreRunningDetail):
+        db.session.execute(delete(model).where(model.checklist_id == checklist_id))
+    for model, rows in (
+        (
+            StoreMonthTotal,
+            [{**totals, "month": m, "store_id": s} for (m, s), totals in sums.totals.items()],
+        ),
+        (StoreMonthDetail, _packed_rows(sums.details)),
+        (StoreRunningDetail, _packed_rows(sums.running)),
+    ):
+        if rows:
+            db.session.execute(
+                insert(model), [{"checklist_id": checklist_id, **row} for row in rows]
+            )
+
+
+def _packed_rows(sums: dict[Key, tuple[Sums, Sums]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "month": month,
+            "store_id": store_id,
+            "sections": pack(sections),
+            "questions": pack(questions),
+        }
+        for (month, store_id), (sections, questions) in sums.items()
+    ]
