@@ -159,13 +159,32 @@ def run_ramp(server: Gunicorn, start: int, step: int, step_seconds: float, limit
     return steps
 
 
-def sums_check(env: dict[str, str]) -> tuple[bool | None, str]:
-    """Run ``flask --app wsgi sums check``: (clean?, output); None when the command is missing."""
+def sums_check(env: dict[str, str]) -> tuple[bool, str]:
+    """Run ``flask --app wsgi sums check``: (clean?, its output)."""
     result = flask(env, "sums", "check", check=False)
-    output = (result.stdout + result.stderr).strip()
-    if "No such command" in output:
-        return None, "`sums check` is not in this version of the app (branch atomic not merged)"
-    return result.returncode == 0, output
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
+
+
+def verdict(claim: str, problems: list[str]) -> bool:
+    """Print ``claim: yes`` or ``claim: NO`` with the first problems; True when none."""
+    print(f"{claim}: {'yes' if not problems else 'NO'}")
+    for problem in problems[:20]:
+        print("  " + problem)
+    return not problems
+
+
+def verify_stored(app: Any, env: dict[str, str]) -> bool:
+    """``sums check`` clean and every acknowledged submission stored once; printed."""
+    clean, output = sums_check(env)
+    ok = verdict("sums check clean", [] if clean else output.splitlines())
+    with app.app_context():
+        from shopper.extensions import db
+
+        problems = fieldwork.check_submissions(dict(Work.acknowledged))
+        db.session.remove()
+        db.engine.dispose()
+    claim = "Every acknowledged submission stored exactly once, nothing half-written"
+    return verdict(claim, problems) and ok
 
 
 def _app(env: dict[str, str]) -> Any:
@@ -239,8 +258,8 @@ class Backup:
                 problems.append(f"{len(visits)} visits restored with only {photos} photos")
             db.session.remove()
             db.engine.dispose()
-        sums, output = sums_check(env)
-        if sums is False:
+        clean, output = sums_check(env)
+        if not clean:
             problems.append("sums check after restore:\n" + output)
         print(
             f"Backup under load: {len(before)} submissions acknowledged before it began, "
@@ -321,31 +340,10 @@ def main(argv: list[str] | None = None) -> int:
             f"\n{sum(len(c) for c in Work.acknowledged.values())} submissions acknowledged "
             f"on {len(Work.acknowledged)} assignments; {Work.conflicts} review conflicts."
         )
-        sums, output = sums_check(env)
-        print(f"sums check: {'clean' if sums else 'NOT CLEAN' if sums is False else output}")
-        if sums is False:
-            print(output)
-            ok = False
-        with app.app_context():
-            problems = fieldwork.check_submissions(dict(Work.acknowledged))
-            db.session.remove()
-            db.engine.dispose()
-        print(
-            "Every acknowledged submission stored exactly once, nothing half-written: "
-            + ("yes" if not problems else "NO")
-        )
-        for problem in problems[:20]:
-            print("  " + problem)
-        ok &= not problems
+        ok &= verify_stored(app, env)
         if backup.available:
-            problems = backup.verify(database, folder)
-            print(
-                "Backup taken under load restores every acknowledged visit and photo: "
-                + ("yes" if not problems else "NO")
-            )
-            for problem in problems[:20]:
-                print("  " + problem)
-            ok &= not problems
+            claim = "Backup taken under load restores every acknowledged visit and photo"
+            ok &= verdict(claim, backup.verify(database, folder))
         else:
             print("Backup under load: skipped, this version of the app has no `backup` command.")
 
@@ -373,19 +371,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"p95 was over {RAMP_LIMIT_MS} ms from the first step.")
             if steps and steps[-1][2] <= RAMP_LIMIT_MS:
                 print("  (p95 never passed 1 s: the time limit or the assignments ran out)")
-            with app.app_context():
-                problems = fieldwork.check_submissions(dict(Work.acknowledged))
-                db.session.remove()
-                db.engine.dispose()
-            print(
-                "After the run without pauses, every acknowledged submission stored once: "
-                + ("yes" if not problems else "NO")
-            )
-            for problem in problems[:20]:
-                print("  " + problem)
-            sums, output = sums_check(env)
-            print(f"sums check: {'clean' if sums else 'NOT CLEAN' if sums is False else output}")
-            ok &= not problems and sums is not False
+            print("After the run without pauses:")
+            ok &= verify_stored(app, env)
         return 0 if ok else 1
     finally:
         if server is not None:

@@ -205,10 +205,4 @@ def test_acknowledged_submissions_survive_sigkill(database: str, tmp_path: Path)
         db.session.remove()
         db.engine.dispose()
     checked = flask(env, "sums", "check", check=False)
-    if "No such command" in checked.stderr:
-        with app.app_context():
-            assert fieldwork.totals_differences() == []
-            db.session.remove()
-            db.engine.dispose()
-    else:
-        assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.returncode == 0, checked.stdout + checked.stderr
