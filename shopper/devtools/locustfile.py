@@ -78,16 +78,27 @@ def _failed(response: Any, what: str) -> None:
     response.failure(f"{what}: {response.status_code} {str(response.text)[:300]}")
 
 
-class Shopper(FastHttpUser):
+class _ApiUser(FastHttpUser):
+    """A person of ``role`` calling the JSON API with their bearer token."""
+
+    abstract = True
+    wait_time = constant(0)
+    role = ""
+
+    def on_start(self) -> None:
+        self.person = Work.next_person(self.role)
+        self.headers = _bearer(self.person)
+        self.rng = random.Random()
+
+
+class Shopper(_ApiUser):
     """Fills a report on the phone: a draft every 5 s, a photo, then the submission."""
 
-    wait_time = constant(0)
+    role = "shopper"
     weight = 50
 
     def on_start(self) -> None:
-        self.person = Work.next_person("shopper")
-        self.headers = _bearer(self.person)
-        self.rng = random.Random()
+        super().on_start()
         # Phones are not in step: each starts somewhere in the first 5 s.
         Work.sleep(self.rng.uniform(0, DRAFT_EVERY))
 
@@ -149,18 +160,16 @@ class Shopper(FastHttpUser):
         Work.sleep(DRAFT_EVERY)
 
 
-class Coordinator(FastHttpUser):
+class Coordinator(_ApiUser):
     """Reviews the submitted reports: reads each, approves most, returns some with a note."""
 
-    wait_time = constant(0)
+    role = "coordinator"
     weight = 3
 
     def on_start(self) -> None:
-        self.person = Work.next_person("coordinator")
-        self.headers = _bearer(self.person)
+        super().on_start()
         # Coordinators share the queue without deciding on the same report twice.
         self.share = (Work.started["coordinator"] - 1) % len(Work.cast["coordinators"])
-        self.rng = random.Random()
 
     @task
     def review(self) -> None:
