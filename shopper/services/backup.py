@@ -127,6 +127,8 @@ def _sqlite_path(url: URL) -> Path:
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     """Copy a live SQLite database page by page with SQLite's online backup API."""
+    if not source.is_file():
+        raise BackupError(N_("There is no SQLite database at %(path)s."), {"path": str(source)})
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
@@ -145,7 +147,10 @@ def _server_major(connection: Connection) -> int:
 
 
 def _program_major(path: str) -> int:
-    done = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return 0
     match = re.search(r"(\d+)(?:\.\d+)?", done.stdout)
     return int(match.group(1)) if match else 0
 
@@ -293,7 +298,11 @@ def _read_manifest(archive: tarfile.TarFile, name: str) -> dict[str, object]:
         manifest = json.loads(handle.read()) if handle else None
     except ValueError:
         manifest = None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not {"database", "alembic_revision", "counts"} <= manifest.keys()
+    ):
         raise BackupError(N_("%(file)s is not a shopper backup."), {"file": name})
     return manifest
 

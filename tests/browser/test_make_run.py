@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,16 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, unavailable
+from tests.support.processes import free_port, serving
 
 # The owner's home is last month's comparison of the demo's visits.
 HOMES = {"owner": "/reports/comparison", "coordinator": "/coordinator", "shopper": "/shopper"}
 LOGIN_LINE = re.compile(r"^(owner|coordinator|shopper)\s+(\S+@\S+)\s+(\S+)$", re.M)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
@@ -40,32 +32,10 @@ def make_run(request, tmp_path: Path) -> Iterator[tuple[str, str]]:
         env["SHOPPER_SQLALCHEMY_DATABASE_URI"] = server.create_database(
             f"make_run_{os.getpid()}_{int(time.time() * 1000)}"
         )
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "make-run.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "run", f"PORT={port}"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert process.poll() is None, log.read_text()
-                time.sleep(0.2)
-        else:
-            pytest.fail("make run did not serve within 120 s:\n" + log.read_text())
+    with serving(["make", "--no-print-directory", "run", f"PORT={port}"], REPO, env, log, port):
         yield f"http://127.0.0.1:{port}", log.read_text()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 def test_make_run_serves_and_lets_each_demo_person_in(make_run, phone, artifacts, request) -> None:

@@ -206,9 +206,18 @@ def test_files_that_are_not_backups_are_refused_with_what_is_wrong(app, tmp_path
     foreign = _tar(tmp_path / "foreign.tar.gz", {"README": b"hello"})
     said = _invoke(app, "backup", "restore", str(foreign))
     assert said.exit_code == 1 and "is not a shopper backup" in said.output
+    unfinished = {"format": "shopper-backup/1", "database": db_kind(app)}
+    half = _tar(tmp_path / "half.tar.gz", {"manifest.json": json.dumps(unfinished).encode()})
+    said = _invoke(app, "backup", "restore", str(half))
+    assert said.exit_code == 1 and "is not a shopper backup" in said.output
 
     other = "postgresql" if db_kind(app) == "sqlite" else "sqlite"
-    manifest = {"format": "shopper-backup/1", "database": other, "alembic_revision": HEAD}
+    manifest = {
+        "format": "shopper-backup/1",
+        "database": other,
+        "alembic_revision": HEAD,
+        "counts": {},
+    }
     wrong_kind = _tar(tmp_path / "kind.tar.gz", {"manifest.json": json.dumps(manifest).encode()})
     said = _invoke(app, "backup", "restore", str(wrong_kind))
     assert said.exit_code == 1 and f"holds a {other} database" in said.output

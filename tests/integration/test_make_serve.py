@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -15,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from tests.conftest import REPO, unavailable
-from tests.support.processes import free_port, wait_for_port
+from tests.support.processes import free_port, serving
 
 pytestmark = pytest.mark.slow
 HEAD = ScriptDirectory(str(REPO / "shopper" / "migrations")).get_current_head()
@@ -40,17 +38,8 @@ def test_make_serve_migrates_and_serves_with_gunicorn(backend, request, tmp_path
     }
     port = free_port()
     log = tmp_path / "make-serve.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PORT={port}", "WORKERS=2"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, process, log, seconds=300)
+    command = ["make", "--no-print-directory", "serve", f"PORT={port}", "WORKERS=2"]
+    with serving(command, REPO, env, log, port, seconds=300):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30) as reply:
             assert reply.status == 200
             assert json.load(reply) == {"status": "ok"}
@@ -61,6 +50,3 @@ def test_make_serve_migrates_and_serves_with_gunicorn(backend, request, tmp_path
         engine.dispose()
         printed = log.read_text()
         assert "gunicorn" in printed.lower() and printed.count("Booting worker") == 2, printed
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)

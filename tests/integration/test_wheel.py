@@ -11,7 +11,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -24,13 +23,23 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.support.processes import free_port, wait_for_port
+from tests.support.processes import free_port, serving
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "wheel-demo-password"
 LOGIN_LINE = re.compile(r"^(owner|coordinator|shopper)\s+(\S+@\S+)\s+(\S+)$", re.M)
 SCRIPT_SRC = re.compile(r'<script[^>]*\ssrc="([^"]+)"')
+LEFT_BEHIND = (
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "instance",
+    "artifacts",
+    "__pycache__",
+)
 CSRF = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -64,17 +73,32 @@ class Installed:
 
 def _source_copy(target: Path) -> None:
     """Copy the files git knows (committed or not ignored), as a fresh clone would have them."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout.split(b"\0")
+    except (OSError, subprocess.CalledProcessError):
+        # Not a git checkout (an unpacked tarball): everything but what builds leave behind.
+        shutil.copytree(
+            REPO, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*LEFT_BEHIND)
+        )
+        return
     for name in filter(None, (item.decode() for item in listed)):
         source = REPO / name
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+
+
+def _package_files(folder: Path) -> set[str]:
+    return {
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 @pytest.fixture(scope="session")
@@ -110,29 +134,17 @@ def served(installed: Installed) -> Iterator[tuple[str, str]]:
     installed.run("flask", "--app", "shopper:create_app", "demo", "load", "--password", PASSWORD)
     logins = installed.run("flask", "--app", "shopper:create_app", "demo", "logins")
     port = free_port()
+    command = [
+        str(installed.venv / "bin" / "gunicorn"),
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "shopper:create_app()",
+    ]
     log = installed.outside / "gunicorn.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [
-                str(installed.venv / "bin" / "gunicorn"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "shopper:create_app()",
-            ],
-            cwd=installed.outside,
-            env=installed.env(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(port, process, log)
+    with serving(command, installed.outside, installed.env(), log, port):
         yield f"http://127.0.0.1:{port}", logins
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 class Browser:
@@ -166,6 +178,16 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Installe
     where = installed.run("python", "-c", "import shopper; print(shopper.__file__)").strip()
     assert Path(where).is_relative_to(installed.venv), where
     assert not Path(where).is_relative_to(REPO), where
+
+
+def test_the_wheel_carries_every_template_static_file_migration_and_demo_file(
+    installed: Installed,
+) -> None:
+    where = installed.run("python", "-c", "import shopper; print(shopper.__file__)").strip()
+    package = Path(where).parent
+    assert _package_files(package / "templates") == _package_files(REPO / "templates")
+    for folder in ("static", "migrations", "demo_data", "translations"):
+        assert _package_files(package / folder) >= _package_files(REPO / "shopper" / folder), folder
 
 
 def test_an_installed_wheel_serves_sign_in_phone_report_and_pdf(served) -> None:
