@@ -230,6 +230,11 @@ class Backup:
         if restored.returncode != 0:
             return [f"backup restore failed: {restored.stdout}{restored.stderr}"]
         before = {a for at, a in Work.acknowledged_at if at < self.started}
+        if not before:
+            print(
+                "Backup under load: no submission was acknowledged before it began, so it "
+                "proves little; take it later (--backup-after)."
+            )
         acknowledged = {a: Work.acknowledged[a] for a in before}
         app = _app(env)
         with app.app_context():

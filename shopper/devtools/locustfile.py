@@ -99,8 +99,9 @@ class Shopper(_ApiUser):
 
     def on_start(self) -> None:
         super().on_start()
-        # Phones are not in step: each starts somewhere in the first 5 s.
-        Work.sleep(self.rng.uniform(0, DRAFT_EVERY))
+        # Phones are not in step: each starts somewhere in one visit's cycle (~20 s),
+        # so the run is at its steady pace at once, not in bursts of 50 uploads.
+        Work.sleep(self.rng.uniform(0, DRAFT_EVERY * (DRAFTS_PER_VISIT + 1)))
 
     def _save(self, assignment: int, body: dict[str, Any]) -> int | None:
         with self.client.put(
