@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, union
 
 from shopper.domain.comparison import add_sums
 from shopper.domain.i18n import N_
@@ -106,6 +106,10 @@ def checklists(code: str | None = None) -> list[Checklist]:
     return found
 
 
+# Stores compared (or rebuilt) per pass: memory stays bounded whatever the chain's size.
+STORES_PER_PASS = 50
+
+
 def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
@@ -113,9 +117,44 @@ def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def recompute(checklist_id: int) -> _Sums:
-    """The checklist's sums as its approved visits add up, by approval's own definitions."""
-    approved = (Assignment.checklist_id == checklist_id, Assignment.status == Status.APPROVED)
+def _approved(checklist_id: int) -> tuple[Any, ...]:
+    return (Assignment.checklist_id == checklist_id, Assignment.status == Status.APPROVED)
+
+
+def _month(value: date | str | None) -> date | None:
+    """A month as a date (SQLite hands back dates of aggregates as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _horizons(checklist_id: int) -> tuple[date | None, date | None]:
+    """The newest month of the kept sums, and of the approved visits."""
+    newest_visit = db.session.execute(
+        select(func.max(Visit.visited_on)).join(Visit.assignment).where(*_approved(checklist_id))
+    ).scalar()
+    newest_visit = _month(newest_visit)
+    return (
+        _month(aggregates.horizon(checklist_id)),
+        month_of(newest_visit) if newest_visit else None,
+    )
+
+
+def _store_passes(checklist_id: int) -> list[list[int]]:
+    """The stores with kept sums or approved visits of the checklist, a pass's worth each."""
+    with_sums = [
+        select(model.store_id).where(model.checklist_id == checklist_id)
+        for model in (StoreMonthTotal, StoreMonthDetail, StoreRunningDetail)
+    ]
+    with_visits = select(Assignment.store_id).where(*_approved(checklist_id))
+    ids = sorted(set(db.session.execute(union(*with_sums, with_visits)).scalars()))
+    return [ids[i : i + STORES_PER_PASS] for i in range(0, len(ids), STORES_PER_PASS)]
+
+
+def recompute(checklist_id: int, store_ids: list[int], horizon: date | None) -> _Sums:
+    """These stores' sums as their approved visits add up, by approval's own definitions.
+
+    Running sums reach ``horizon``.
+    """
+    approved = (*_approved(checklist_id), Assignment.store_id.in_(store_ids))
     visits = db.session.execute(
         select(
             Visit.id, Visit.visited_on, Visit.overall, Visit.critical_failure, Assignment.store_id
@@ -159,8 +198,8 @@ def recompute(checklist_id: int) -> _Sums:
         )
         add_sums(mine_sections, visit_sections)
         add_sums(mine_questions, visit_questions)
-    if result.details:
-        _running(result, max(month for month, _ in result.totals))
+    if horizon is not None:
+        _running(result, horizon)
     return result
 
 
@@ -182,11 +221,13 @@ def _running(result: _Sums, horizon: date) -> None:
             )
 
 
-def kept(checklist_id: int) -> _Sums:
-    """The checklist's sums as they are kept."""
+def kept(checklist_id: int, store_ids: list[int]) -> _Sums:
+    """These stores' sums of the checklist as they are kept."""
     result = _Sums()
     for row in db.session.execute(
-        select(StoreMonthTotal).where(StoreMonthTotal.checklist_id == checklist_id)
+        select(StoreMonthTotal).where(
+            StoreMonthTotal.checklist_id == checklist_id, StoreMonthTotal.store_id.in_(store_ids)
+        )
     ).scalars():
         result.totals[(row.month, row.store_id)] = {
             name: getattr(row, name) for name in aggregates.TOTALS
@@ -194,7 +235,7 @@ def kept(checklist_id: int) -> _Sums:
     for model, into in ((StoreMonthDetail, result.details), (StoreRunningDetail, result.running)):
         for month, store_id, sections, questions in db.session.execute(
             select(model.month, model.store_id, model.sections, model.questions).where(
-                model.checklist_id == checklist_id
+                model.checklist_id == checklist_id, model.store_id.in_(store_ids)
             )
         ):
             into[(month, store_id)] = (unpack(sections), unpack(questions))
@@ -220,12 +261,26 @@ def _cumulative(running: dict[Key, tuple[Sums, Sums]]) -> Any:
     return at
 
 
-def compare(checklist: Checklist) -> tuple[Report, _Sums]:
-    """Every kept sum of the checklist against its recomputation: the differences, and
-    the recomputed sums."""
-    have, want = kept(checklist.id), recompute(checklist.id)
-    stores = dict(db.session.execute(select(Store.id, Store.code)).all())
+def compare(checklist: Checklist) -> Report:
+    """Every kept sum of the checklist against its recomputation: the differences.
+
+    Running sums are compared up to the newest month of either, a missing row
+    counting as nothing.
+    """
+    newest = [month for month in _horizons(checklist.id) if month is not None]
     report = Report()
+    for store_ids in _store_passes(checklist.id):
+        _compare(checklist, store_ids, max(newest) if newest else None, report)
+    return report
+
+
+def _compare(
+    checklist: Checklist, store_ids: list[int], reach: date | None, report: Report
+) -> None:
+    have, want = kept(checklist.id, store_ids), recompute(checklist.id, store_ids, reach)
+    stores = dict(
+        db.session.execute(select(Store.id, Store.code).where(Store.id.in_(store_ids))).all()
+    )
 
     def differ(key: Key, what: str, kept_value: object, recomputed_value: object) -> None:
         report.compared += 1
@@ -259,15 +314,9 @@ def compare(checklist: Checklist) -> tuple[Report, _Sums]:
 
     for key in sorted(have.details.keys() | want.details.keys()):
         packed("monthly", key, have.details.get(key, ({}, {})), want.details.get(key, ({}, {})))
-    # Every kept running row, and a row for every month of each store's series up
-    # to the newest month with sums (missing ones count as nothing).
-    reach = _Sums(want.totals, want.details)
-    if want.details:
-        _running(reach, max(month for month, _ in have.totals.keys() | want.totals.keys()))
-    at = _cumulative(reach.running)
-    for key in sorted(have.running.keys() | reach.running.keys()):
+    at = _cumulative(want.running)
+    for key in sorted(have.running.keys() | want.running.keys()):
         packed("running", key, have.running.get(key, ({}, {})), at(key))
-    return report, want
 
 
 def check(code: str | None = None) -> Report:
@@ -281,7 +330,7 @@ def check(code: str | None = None) -> Report:
     try:
         report = Report()
         for checklist in checklists(code):
-            found, _ = compare(checklist)
+            found = compare(checklist)
             report.compared += found.compared
             report.differences += found.differences
         return report
@@ -311,30 +360,33 @@ def rebuild(code: str | None = None) -> dict[str, Report]:
         db.session.commit()
         aggregates.lock_checklist(checklist_id)
         checklist = db.session.get(Checklist, checklist_id)
-        found, recomputed = compare(checklist)
+        found = compare(checklist)
         if found.differences:
-            _write(checklist_id, recomputed)
+            _write(checklist_id)
         db.session.commit()
         changed[checklist.code] = found
     return changed
 
 
-def _write(checklist_id: int, sums: _Sums) -> None:
-    """Replace the checklist's kept sums with ``sums``."""
+def _write(checklist_id: int) -> None:
+    """Replace the checklist's kept sums with their recomputation, a pass of stores at a time."""
     for model in (StoreMonthTotal, StoreMonthDetail, StoreRunningDetail):
         db.session.execute(delete(model).where(model.checklist_id == checklist_id))
-    for model, rows in (
-        (
-            StoreMonthTotal,
-            [{**totals, "month": m, "store_id": s} for (m, s), totals in sums.totals.items()],
-        ),
-        (StoreMonthDetail, _packed_rows(sums.details)),
-        (StoreRunningDetail, _packed_rows(sums.running)),
-    ):
-        if rows:
-            db.session.execute(
-                insert(model), [{"checklist_id": checklist_id, **row} for row in rows]
-            )
+    _, horizon = _horizons(checklist_id)
+    for store_ids in _store_passes(checklist_id):
+        sums = recompute(checklist_id, store_ids, horizon)
+        for model, rows in (
+            (
+                StoreMonthTotal,
+                [{**totals, "month": m, "store_id": s} for (m, s), totals in sums.totals.items()],
+            ),
+            (StoreMonthDetail, _packed_rows(sums.details)),
+            (StoreRunningDetail, _packed_rows(sums.running)),
+        ):
+            if rows:
+                db.session.execute(
+                    insert(model), [{"checklist_id": checklist_id, **row} for row in rows]
+                )
 
 
 def _packed_rows(sums: dict[Key, tuple[Sums, Sums]]) -> list[dict[str, Any]]:

@@ -20,8 +20,9 @@ from shopper.extensions import db
 from shopper.models import Assignment, utcnow
 from shopper.services.errors import Conflict
 
-# A racing change that leaves the action allowed (a first draft saved while the
-# report is submitted) is retried from the new status, a few times at most.
+# With ``retry``, a racing change that leaves the action allowed (the phone's
+# first draft saved while the report is submitted) is retried from the new
+# status, a few times at most.
 ATTEMPTS = 3
 
 
@@ -29,13 +30,17 @@ def _refused(status: str) -> Conflict:
     return Conflict(IllegalTransition.message, {"status": status})
 
 
-def move(assignment: Assignment, action: Action, **expected: object) -> Status:
+def move(
+    assignment: Assignment, action: Action, *, retry: bool = False, **expected: object
+) -> Status:
     """Move one assignment by ``action``; its new status, or Conflict (rolled back).
 
     ``expected`` adds column values the row must still have (e.g. its shopper).
+    Without ``retry``, losing the race is a Conflict even when the new status
+    would allow the action: the person decided on a state that is gone.
     The assignment's attributes are reloaded afterwards, under the row's lock.
     """
-    for _ in range(ATTEMPTS):
+    for _ in range(ATTEMPTS if retry else 1):
         old = assignment.status
         try:
             new = next_status(old, action)

@@ -176,9 +176,12 @@ def _conflict(assignment: Assignment) -> Conflict:
 
 
 def _claim(assignment: Assignment, user: User, action: Action) -> None:
-    """Move the shopper's assignment by ``action`` while it is still theirs (409 if not)."""
+    """Move the shopper's assignment by ``action`` while it is still theirs (409 if not).
+
+    The phone saves drafts on its own: a draft saved meanwhile does not stop the next step.
+    """
     try:
-        transitions.move(assignment, action, shopper_id=user.id)
+        transitions.move(assignment, action, retry=True, shopper_id=user.id)
     except Conflict:
         raise _conflict(assignment) from None
 

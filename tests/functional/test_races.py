@@ -35,6 +35,7 @@ def world(app, auth, live_server) -> dict:
     """A coordinator, a shopper, a store, the worked-example checklist, the live server."""
     make_user(app, "coordinator", "coordinator@test.example")
     make_user(app, "shopper", "ayse@test.example")
+    make_user(app, "shopper", "erik@test.example")
     make_store(app)
     import_checklist(app)
     return {
@@ -211,6 +212,39 @@ def test_cancel_and_submit_at_once_one_wins(world):
             ).scalar_one()
         assert events["cancelled"] + events["submitted"] == 1
         assert visits == (0 if winner % 2 else 1)
+
+
+def test_cancellations_of_one_draft_at_once_cancel_it_once(world):
+    assignment = assign(world["app"], "ayse@test.example")
+    base = f"/assignments/{assignment}"
+    draft = _request(world, "shopper", "PUT", base + "/visit", {"answers": {"q2": {"value": 3}}})
+    assert draft()[0] == 200
+    cancel = _request(world, "coordinator", "POST", base + "/cancel", {"note": "closed"})
+    answers = collide([cancel] * THREADS)
+    assert _statuses(answers) == {200: 1, 409: THREADS - 1}, answers
+    assert _status(world, assignment) == "cancelled"
+    assert _events(world, "cancelled") == 1
+
+
+def test_reassignments_and_cancellations_at_once_each_answer_is_one_event(world):
+    assignment = assign(world["app"], "ayse@test.example")
+    base = f"/assignments/{assignment}"
+    calls = [
+        _request(world, "coordinator", "POST", base + "/cancel", {"note": "closed"})
+        if i % 2
+        else _request(
+            world, "coordinator", "POST", base + "/reassign", {"shopper": "erik@test.example"}
+        )
+        for i in range(THREADS)
+    ]
+    answers = collide(calls)
+    # A cancellation may follow a reassignment it saw; never one before it, never a 500.
+    assert set(_statuses(answers)) <= {200, 409}, answers
+    done = [i % 2 for i, (status, _) in enumerate(answers) if status == 200]
+    assert done and done.count(1) <= 1
+    assert _events(world, "cancelled") == done.count(1)
+    assert _events(world, "reassigned") == done.count(0)
+    assert _status(world, assignment) == ("cancelled" if 1 in done else "assigned")
 
 
 def test_a_double_submission_makes_one_visit_and_one_event(world):

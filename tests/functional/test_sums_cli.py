@@ -96,3 +96,10 @@ def test_check_lists_each_corrupted_sum_and_rebuild_mends_them(app, runner, hist
         assert _totals() == totals_as_approved
     unchanged = runner.invoke(args=["sums", "rebuild"])
     assert unchanged.output.endswith("sums matched; nothing changed.\n")
+
+
+def test_the_demo_sums_match_its_visits(runner):
+    assert runner.invoke(args=["demo", "load", "--password", "demo demo demo"]).exit_code == 0
+    checked = runner.invoke(args=["sums", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert int(checked.output.split()[1]) > 1000
