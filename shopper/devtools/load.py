@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shoppers", type=int, default=50)
     parser.add_argument("--coordinators", type=int, default=3)
     parser.add_argument("--owners", type=int, default=2)
-    parser.add_argument("--per-shopper", type=int, default=60, help="assignments each")
+    parser.add_argument("--per-shopper", type=int, default=100, help="assignments each")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="shopper-load-"))
