@@ -117,7 +117,6 @@ def prepare(shoppers: int, coordinators: int, owners: int, per_shopper: int) -> 
     for start in range(0, len(items), BATCH):
         for assignment in assignments.create_assignments(items[start : start + BATCH], coordinator):
             work[assignment.shopper.email].append(assignment.id)
-        db.session.expunge_all()
     return {
         **people,
         "assignments": work,
