@@ -14,8 +14,8 @@
    targets; runs ``sums check`` and checks every acknowledged submission is
    stored once; restores the backup into an empty database and folder and
    checks every visit acknowledged before it began is there with its photos;
-5. runs the same mix without pauses, adding users until p95 passes 1 s, and
-   prints the requests per second held.
+5. runs the same mix without pauses from 5 users, 5 more every 20 s, until
+   p95 passes 1 s, and prints the requests per second held.
 
 Exit status 1 when a target is missed or a check fails. Only 127.0.0.1 is used.
 """
@@ -278,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120, help="the scenario's length")
     parser.add_argument("--ramp-seconds", type=float, default=300, help="at most this long")
-    parser.add_argument("--ramp-step", type=int, default=25, help="users added per step")
+    parser.add_argument("--ramp-start", type=int, default=5, help="users at the first step")
+    parser.add_argument("--ramp-step", type=int, default=5, help="users added per step")
     parser.add_argument("--step-seconds", type=float, default=20)
     parser.add_argument(
         "--backup-after", type=float, help="seconds into the scenario (default: half-way)"
@@ -354,13 +355,13 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.ramp_seconds > 0:
             print(
-                f"\nWithout pauses, {args.ramp_step} more users every "
+                f"\nWithout pauses, from {args.ramp_start} users, {args.ramp_step} more every "
                 f"{args.step_seconds:.0f} s until p95 > {RAMP_LIMIT_MS} ms:",
                 flush=True,
             )
             steps = run_ramp(
                 server,
-                sum(counts.values()),
+                args.ramp_start,
                 args.ramp_step,
                 args.step_seconds,
                 args.ramp_seconds,
