@@ -180,7 +180,7 @@ def verify_stored(app: Any, env: dict[str, str]) -> bool:
     with app.app_context():
         from shopper.extensions import db
 
-        problems = fieldwork.check_submissions(dict(Work.acknowledged))
+        problems = fieldwork.check_submissions(dict(Work.acknowledged), dict(Work.sent))
         db.session.remove()
         db.engine.dispose()
     claim = "Every acknowledged submission stored exactly once, nothing half-written"

@@ -42,6 +42,8 @@ class Work:
     todo: dict[str, deque[int]] = {}
     # assignment id → client_ids acknowledged by the server, oldest first
     acknowledged: dict[int, list[str]] = defaultdict(list)
+    # assignment id → every client_id sent, answered or not, oldest first
+    sent: dict[int, list[str]] = defaultdict(list)
     # (monotonic time, assignment id) of each acknowledgement
     acknowledged_at: list[tuple[float, int]] = []
     conflicts = 0
@@ -53,6 +55,7 @@ class Work:
         cls.cast, cls.photos = cast, photos
         cls.todo = {email: deque(ids) for email, ids in cast["assignments"].items()}
         cls.acknowledged = defaultdict(list)
+        cls.sent = defaultdict(list)
         cls.acknowledged_at = []
         cls.conflicts = 0
 
@@ -146,6 +149,7 @@ class Shopper(_ApiUser):
                 _failed(response, f"photo of visit {visit}")
                 return
         client_id = uuid.uuid4().hex
+        Work.sent[assignment].append(client_id)
         with self.client.post(
             f"/api/v1/assignments/{assignment}/visit/submit",
             json={**fieldwork.visit_body(values), "client_id": client_id},
