@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run serve test test-fast lint bench messages clean
+.PHONY: run serve test test-fast lint bench load messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,20 @@ BENCH_STORES ?= 2000
 BENCH_MONTHS ?= 60
 bench: $(VENV)/.installed
 	BENCH_STORES=$(BENCH_STORES) BENCH_MONTHS=$(BENCH_MONTHS) $(BIN)/python -m shopper.bench
+
+## load: gunicorn + PostgreSQL under 50 shoppers, 3 coordinators, 2 owners; then without pauses until p95 > 1 s
+LOAD_SECONDS ?= 120
+LOAD_RAMP_SECONDS ?= 300
+LOAD_WORKERS ?= 4
+LOAD_STORES ?= 200
+LOAD_MONTHS ?= 12
+$(VENV)/.installed-load: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[load]'
+	touch $@
+
+load: $(VENV)/.installed-load
+	$(BIN)/python -m shopper.devtools.load --seconds $(LOAD_SECONDS) --ramp-seconds $(LOAD_RAMP_SECONDS) \
+		--workers $(LOAD_WORKERS) --stores $(LOAD_STORES) --months $(LOAD_MONTHS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check shopper tests wsgi.py

@@ -28,7 +28,8 @@ def find_bindir() -> str | None:
     return os.path.dirname(os.path.realpath(initdb)) if initdb else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -101,7 +102,7 @@ def start_server() -> PostgresServer:
     os.chmod(directory, 0o755)
     if as_postgres:
         shutil.chown(directory, "postgres", "postgres")
-    server = PostgresServer(bindir, directory, _free_port(), as_postgres)
+    server = PostgresServer(bindir, directory, free_port(), as_postgres)
     data = directory + "/data"
     server._run(
         os.path.join(bindir, "initdb"),

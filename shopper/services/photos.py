@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import uuid
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,7 +127,9 @@ def _store(data: bytes, name: str) -> None:
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
+    # A name of this writer's own: two workers may store the same photo at once
+    # (a retried upload racing its original), and each must find its file.
+    partial = path.with_name(f"{name}.{uuid.uuid4().hex}.part")
     partial.write_bytes(data)
     os.replace(partial, path)
 
