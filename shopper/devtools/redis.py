@@ -9,7 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from shopper.devtools.postgres import _free_port
+from shopper.devtools.postgres import free_port
 
 
 @dataclass
@@ -49,7 +49,7 @@ def start_server() -> RedisServer:
     if binary is None:
         raise RuntimeError("no redis-server (apt-get install redis-server)")
     directory = tempfile.mkdtemp(prefix="shopper-redis-")
-    port = _free_port()
+    port = free_port()
     # No snapshots, no append-only file: nothing is written, and nothing outlives the run.
     process = subprocess.Popen(
         [

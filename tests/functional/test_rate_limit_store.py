@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 
 from shopper import create_app
-from shopper.devtools.postgres import _free_port
+from shopper.devtools.postgres import free_port
 from shopper.extensions import db
 from tests.conftest import settings
 
@@ -60,7 +60,7 @@ def start_servers(app: Flask, tmp_path: Path) -> Iterator[Callable[[int, str], l
         prefix = uuid.uuid4().hex  # counts of other tests in the same Redis stay apart
         urls = []
         for number in range(count):
-            port = _free_port()
+            port = free_port()
             env = {
                 **os.environ,
                 "PYTHONPATH": str(REPO),
@@ -120,7 +120,7 @@ def test_with_redis_out_of_reach_sign_in_still_works_and_is_limited_per_process(
             f"sqlite:///{tmp_path / 'db.sqlite3'}",
             tmp_path / "instance",
             RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{_free_port()}",
+            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}",
             WTF_CSRF_ENABLED=False,
         )
     )

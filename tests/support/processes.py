@@ -13,12 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from shopper.devtools.postgres import free_port
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["free_port", "serving", "wait_for_port"]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
