@@ -25,6 +25,7 @@ from shopper.domain.i18n import N_
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER
 from shopper.extensions import db
 from shopper.models import Photo, Role, User, Visit
+from shopper.services import transitions
 from shopper.services.checklists import parse_version
 from shopper.services.errors import Conflict, Invalid, NotFound, ServiceError
 
@@ -188,6 +189,10 @@ def add_photo(
     upright = ImageOps.exif_transpose(image)
     stored = _jpeg(upright, MAX_STORED_SIDE)
     digest = hashlib.sha256(stored).hexdigest()
+    # From here the report is held as the shopper may still change it: a
+    # submission racing this upload waits, and two uploads at once are counted
+    # one after the other.
+    transitions.hold(visit.assignment, EDITABLE_BY_SHOPPER, shopper_id=user.id)
     # A phone that lost the answer to its upload sends the same photo again:
     # that is the photo already kept, not a second one.
     kept = db.session.execute(
@@ -199,8 +204,6 @@ def add_photo(
     ).scalar_one_or_none()
     if kept is not None:
         return kept
-    # The visit's row lock keeps two uploads at once from both taking the last place.
-    db.session.execute(select(Visit.id).where(Visit.id == visit.id).with_for_update())
     held = db.session.execute(
         select(func.count())
         .select_from(Photo)
@@ -241,6 +244,7 @@ def delete_photo(photo: Photo, user: User) -> None:
             N_("This report cannot be changed now: it is %(status)s."),
             {"status": visit.assignment.status},
         )
+    transitions.hold(visit.assignment, EDITABLE_BY_SHOPPER, shopper_id=user.id)
     db.session.delete(photo)
     db.session.commit()
 

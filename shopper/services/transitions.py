@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select, update
 
+from shopper.domain.i18n import N_
 from shopper.domain.workflow import Action, IllegalTransition, Status, allowed, next_status
 from shopper.extensions import db
 from shopper.models import Assignment, utcnow
@@ -65,6 +66,33 @@ def move(
         if not allowed(assignment.status, action):
             break
     raise _refused(assignment.status)
+
+
+def hold(assignment: Assignment, statuses: frozenset[Status], **expected: object) -> None:
+    """Hold the assignment while its status stays in ``statuses``, or Conflict (rolled back).
+
+    For changes that keep the status but depend on it (a photo added to a report
+    the shopper may still change): one conditional UPDATE checks the status and
+    takes the row (PostgreSQL's row lock, SQLite's single writer) until commit,
+    so a submission racing it waits, and what is read afterwards is current.
+    """
+    claimed = db.session.execute(
+        update(Assignment)
+        .where(
+            Assignment.id == assignment.id,
+            Assignment.status.in_(statuses),
+            *(getattr(Assignment, name) == value for name, value in expected.items()),
+        )
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise Conflict(
+            N_("This report cannot be changed now: it is %(status)s."),
+            {"status": assignment.status},
+        )
+    db.session.expire(assignment)
 
 
 def move_many(assignments: Sequence[Assignment], action: Action) -> list[Assignment]:

@@ -8,6 +8,7 @@ databases (on SQLite, concurrent writers wait their turn, never a 500).
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import urllib.error
@@ -18,11 +19,23 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
+from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
 from shopper.extensions import db
-from shopper.models import Assignment, AuditEvent, StoreMonthTotal, Visit
+from shopper.models import Assignment, AuditEvent, Photo, StoreMonthTotal, Visit
 from shopper.services import sums
-from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
+from tests.factories import (
+    VISIT_A,
+    VISIT_B,
+    WORKED_EXAMPLE,
+    assign,
+    import_checklist,
+    jpeg,
+    make_store,
+    visit_body,
+)
 from tests.support.web import make_user
 
 THREADS = 8
@@ -46,10 +59,21 @@ def world(app, auth, live_server) -> dict:
     }
 
 
-def _request(world: dict, who: str, method: str, path: str, body: object = None) -> Call:
-    """A request to the live server, made when called: (status, JSON body)."""
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {**world[who], "Content-Type": "application/json"}
+def _request(
+    world: dict, who: str, method: str, path: str, body: object = None, photo: bytes = b""
+) -> Call:
+    """A request to the live server, made when called: (status, JSON body).
+
+    With ``photo``, the body is the phone's upload form (``body`` its fields).
+    """
+    if photo:
+        fields = MultiDict({**(body or {}), "file": FileStorage(io.BytesIO(photo), "p.jpg")})
+        boundary, data = encode_multipart(fields)
+        content_type = f'multipart/form-data; boundary="{boundary}"'
+    else:
+        data = json.dumps(body).encode() if body is not None else None
+        content_type = "application/json"
+    headers = {**world[who], "Content-Type": content_type}
 
     def call() -> tuple[int, object]:
         request = urllib.request.Request(world["base"] + path, data, headers, method=method)
@@ -339,3 +363,71 @@ def test_rebuilding_the_sums_while_approvals_happen_counts_each_once(world):
         with app.app_context():
             kept = db.session.execute(select(func.sum(StoreMonthTotal.visits))).scalar_one()
         assert kept == 10 * (round_ + 1)
+
+
+def _with_photos(world: dict) -> tuple[int, int]:
+    """An assignment on a checklist whose q4 takes photos, with a first draft: (assignment, visit)."""
+    document = json.loads(json.dumps(WORKED_EXAMPLE))
+    document["code"] = "worked-photos"
+    document["sections"][1]["questions"][-1]["photo"] = "optional"
+    import_checklist(world["app"], document)
+    assignment = assign(world["app"], "ayse@test.example", checklist="worked-photos")
+    status, visit = _request(
+        world, "shopper", "PUT", f"/assignments/{assignment}/visit", {"client_id": "c"}
+    )()
+    assert status == 200, visit
+    return assignment, visit["id"]
+
+
+def _upload(world: dict, visit_id: int, seed: int) -> Call:
+    return _request(
+        world, "shopper", "POST", f"/visits/{visit_id}/photos", {"question": "q4"}, jpeg(300 + seed)
+    )
+
+
+def _photos(world: dict, visit_id: int) -> int:
+    with world["app"].app_context():
+        return db.session.execute(
+            select(func.count()).select_from(Photo).where(Photo.visit_id == visit_id)
+        ).scalar_one()
+
+
+def test_uploads_racing_for_the_last_place_of_a_question_fill_it_once(world):
+    _, visit_id = _with_photos(world)
+    for seed in range(MAX_PHOTOS_PER_QUESTION - 1):
+        status, body = _upload(world, visit_id, seed)()
+        assert status == 201, body
+    answers = collide([_upload(world, visit_id, 100 + i) for i in range(THREADS)])
+    assert _statuses(answers) == {201: 1, 422: THREADS - 1}, answers
+    assert _photos(world, visit_id) == MAX_PHOTOS_PER_QUESTION
+
+
+def test_a_photo_racing_the_submission_lands_before_it_or_not_at_all(world):
+    for round_ in range(3):
+        assignment, visit_id = _with_photos(world)
+        calls = [
+            _request(
+                world,
+                "shopper",
+                "POST",
+                f"/assignments/{assignment}/visit/submit",
+                visit_body(VISIT_A, f"s{round_}"),
+            )
+            if i == 0
+            else _upload(world, visit_id, 10 * round_ + i)
+            for i in range(THREADS)
+        ]
+        answers = collide(calls)
+        assert answers[0][0] == 200, answers[0]
+        uploads = _statuses(answers[1:])
+        assert set(uploads) <= {201, 409}, answers
+        # Every photo acknowledged is kept; none arrived after the submission.
+        assert _photos(world, visit_id) == uploads[201]
+        with world["app"].app_context():
+            visit = db.session.get(Visit, visit_id)
+            late = db.session.execute(
+                select(func.count())
+                .select_from(Photo)
+                .where(Photo.visit_id == visit_id, Photo.created_at > visit.submitted_at)
+            ).scalar_one()
+        assert late == 0
