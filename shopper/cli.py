@@ -87,7 +87,10 @@ def load_demo(password: str | None, if_empty: bool) -> None:
     if if_empty and not demo.is_empty():
         click.echo("The database has data already; the demo was not loaded again.")
         return
-    created = demo.load_demo(current_app.instance_path, password)
+    try:
+        created = demo.load_demo(current_app.instance_path, password)
+    except ServiceError as error:
+        _fail(error)
     click.echo(f"Demo loaded: {len(created)} new people.")
 
 

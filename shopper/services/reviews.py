@@ -38,26 +38,37 @@ def _move(visit: Visit, action: Action) -> None:
     db.session.expire(visit)  # its scores and review, as they are under the row's lock
 
 
+def _note(note: str | None, required: bool = False) -> str:
+    """A reviewer's note, trimmed; Invalid when missing (if required) or too long."""
+    note = (note or "").strip()
+    if required and not note:
+        raise Invalid(
+            N_("Write a note telling the shopper what to fix."), fields={"note": "required"}
+        )
+    if len(note) > MAX_NOTE:
+        raise Invalid(
+            N_("The note is longer than %(count)d characters."),
+            {"count": MAX_NOTE},
+            fields={"note": "too_long"},
+        )
+    return note
+
+
 def approve(visit: Visit, actor: User, note: str = "") -> None:
     """Approve a submitted report: from now on it counts in comparisons."""
+    note = _note(note)
     _move(visit, Action.APPROVE)
     aggregates.apply_visit(visit, +1)
-    visit.review_note = note.strip()
+    visit.review_note = note
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
-    audit.record(visit.assignment, actor, "approved", note.strip())
+    audit.record(visit.assignment, actor, "approved", note)
     db.session.commit()
 
 
 def return_to_shopper(visit: Visit, actor: User, note: str) -> None:
     """Send a submitted report back to its shopper with a note saying what to fix."""
-    note = (note or "").strip()
-    if not note:
-        raise Invalid(
-            N_("Write a note telling the shopper what to fix."), fields={"note": "required"}
-        )
-    if len(note) > MAX_NOTE:
-        raise Invalid(N_("The note is longer than %(count)d characters."), {"count": MAX_NOTE})
+    note = _note(note, required=True)
     _move(visit, Action.RETURN)
     visit.review_note = note
     visit.reviewed_at = utcnow()
@@ -68,9 +79,10 @@ def return_to_shopper(visit: Visit, actor: User, note: str) -> None:
 
 def withdraw_approval(visit: Visit, actor: User, note: str = "") -> None:
     """Take an approval back: the report waits for review again and stops counting."""
+    note = _note(note)
     _move(visit, Action.WITHDRAW_APPROVAL)
     aggregates.apply_visit(visit, -1)
-    audit.record(visit.assignment, actor, "approval_withdrawn", note.strip())
+    audit.record(visit.assignment, actor, "approval_withdrawn", note)
     db.session.commit()
 
 

@@ -120,3 +120,11 @@ def test_user_create_refuses_a_name_too_long_or_with_a_nul(runner) -> None:
         )
         assert result.exit_code == 1
         assert "A name is at most 200 characters of text." in result.output
+
+
+def test_demo_load_with_a_short_password_says_why_and_adds_nobody(app, runner) -> None:
+    result = runner.invoke(args=["demo", "load", "--password", "short"])
+    assert result.exit_code == 1
+    assert "Error: " in result.output and "Traceback" not in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(User)).first() is None

@@ -539,3 +539,29 @@ def test_a_time_out_not_after_the_time_in_is_refused(client, world, time_out, re
         }
     else:
         assert response.status_code == 200
+
+
+def test_a_review_note_over_4000_characters_is_refused_for_every_decision(client, world) -> None:
+    visit_id = _submit(client, world, VISIT_A).json["id"]
+    review = f"/api/v1/visits/{visit_id}/review"
+    too_long = {
+        "code": "invalid",
+        "message": "The note is longer than 4000 characters.",
+        "fields": {"note": "too_long"},
+    }
+    for decision in ("return", "approve"):
+        refused = client.post(
+            review, json={"decision": decision, "note": "x" * 4001}, headers=world["coordinator"]
+        )
+        assert refused.status_code == 422
+        assert refused.json["error"] == too_long
+    approved = client.post(
+        review, json={"decision": "approve", "note": "x" * 4000}, headers=world["coordinator"]
+    )
+    assert approved.json["status"] == "approved"
+    refused = client.post(
+        review, json={"decision": "withdraw", "note": "x" * 4001}, headers=world["coordinator"]
+    )
+    assert refused.status_code == 422 and refused.json["error"] == too_long
+    mine = client.get(f"/api/v1/visits/{visit_id}", headers=world["coordinator"]).json
+    assert mine["status"] == "approved"
