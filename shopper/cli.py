@@ -71,10 +71,10 @@ def invite_user(email: str) -> None:
 def create_token(email: str, name: str) -> None:
     """Make a personal API token; it is printed as the last line, and only once."""
     try:
-        user = accounts.get_user(email)
+        issued = accounts.create_token(accounts.get_user(email), name)
     except ServiceError as error:
         _fail(error)
-    issued = accounts.create_token(user, name)
+    user = issued.token.user
     click.echo(f"API token for {user.email} (shown once; keep it secret):")
     click.echo(issued.secret)
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from shopper.config import LANGUAGES
-from shopper.services.accounts import MIN_PASSWORD_LENGTH
+from shopper.services.accounts import MAX_TOKEN_NAME, MIN_PASSWORD_LENGTH
 
 
 class SignInForm(FlaskForm):
@@ -82,7 +82,7 @@ class NewTokenForm(FlaskForm):
 
     name = StringField(
         _l("Token name"),
-        validators=[DataRequired(), Length(max=100)],
+        validators=[DataRequired(), Length(max=MAX_TOKEN_NAME)],
         description=_l("What it is for, e.g. “stores import script”."),
     )
 

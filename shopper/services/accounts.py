@@ -20,6 +20,7 @@ from shopper.services.errors import Conflict, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME = 200
+MAX_TOKEN_NAME = 100
 TOKEN_PREFIX = "shp_"
 # Checked against when the email is unknown, so a wrong email costs the same
 # time as a wrong password and the answer gives no hint which one it was.
@@ -206,8 +207,14 @@ class IssuedToken:
 def create_token(user: User, name: str = "API token") -> IssuedToken:
     """Make a personal API token; only its hash is kept."""
     name = name.strip() or "API token"
+    if len(name) > MAX_TOKEN_NAME:
+        raise Invalid(
+            N_("The token name is longer than %(count)d characters."),
+            {"count": MAX_TOKEN_NAME},
+            fields={"name": "too_long"},
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name[:100], token_hash=_digest(secret), prefix=secret[:10])
+    token = ApiToken(user=user, name=name, token_hash=_digest(secret), prefix=secret[:10])
     db.session.add(token)
     db.session.commit()
     return IssuedToken(token, secret)

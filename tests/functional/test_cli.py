@@ -128,3 +128,12 @@ def test_demo_load_with_a_short_password_says_why_and_adds_nobody(app, runner) -
     assert "Error: " in result.output and "Traceback" not in result.output
     with app.app_context():
         assert db.session.execute(db.select(User)).first() is None
+
+
+def test_user_token_with_a_name_over_100_characters_is_refused(runner) -> None:
+    runner.invoke(args=["user", "create", "o@test.example", "--name", "O", "--role", "owner"])
+    refused = runner.invoke(args=["user", "token", "o@test.example", "--name", "n" * 101])
+    assert refused.exit_code == 1
+    assert "The token name is longer than 100 characters." in refused.output
+    made = runner.invoke(args=["user", "token", "o@test.example", "--name", "n" * 100])
+    assert made.exit_code == 0 and made.output.splitlines()[-1].startswith("shp_")
