@@ -72,6 +72,10 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    # One limiter serves every app this process makes (the tests make many):
+    # each takes its default and application limits from its own settings.
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     access.init_app(app, login_manager)
     i18n.init_app(app)

@@ -152,8 +152,12 @@
     return typeof value === "string" ? value.trim() !== "" : value !== null && value !== undefined;
   }
 
+  // Photos chosen but still being shrunk: they hold their place, so that
+  // photos picked in quick succession cannot pass the limit together.
+  var photosArriving = {};
+
   function photoCount(code) {
-    var count = 0;
+    var count = photosArriving[code] || 0;
     serverPhotos.forEach(function (p) { if (p.question === code) count += 1; });
     localPhotos.forEach(function (p) { if (p.question === code) count += 1; });
     return count;
@@ -418,12 +422,21 @@
   }
 
   async function addPhoto(code, file) {
-    var shrunk;
     if (photoCount(code) >= config.max_photos) {
       photoErrors[code] = text("photo_limit", { count: config.max_photos });
       renderPhotos(code);
       return;
     }
+    photosArriving[code] = (photosArriving[code] || 0) + 1;
+    try {
+      await keepPhoto(code, file);
+    } finally {
+      photosArriving[code] -= 1;
+    }
+  }
+
+  async function keepPhoto(code, file) {
+    var shrunk;
     try {
       shrunk = await field.photos.shrink(file);
     } catch (error) {
