@@ -1,4 +1,4 @@
-"""The JSON API, version 1 (../shared/spec/api.md)."""
+"""The JSON API, version 1, described by /api/v1/openapi.json."""
 
 from __future__ import annotations
 
