@@ -7,11 +7,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from shopper.extensions import db
-from shopper.models import Assignment
+from shopper.models import Assignment, Photo
+from shopper.services import demo
 from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
-from tests.support.web import csrf_token, make_user
+from tests.support.web import PASSWORD, csrf_token, make_user
 
 
 @pytest.fixture
@@ -251,3 +253,15 @@ def test_shoppers_and_owners_cannot_reach_assignment_or_review_pages(chain, clie
             == 403
         )
         auth.sign_out()
+
+
+def test_a_photo_question_answered_by_photos_does_not_read_not_answered(app, client, auth):
+    with app.app_context():
+        demo.load_demo(app.instance_path, PASSWORD)
+        photo = db.session.execute(select(Photo).order_by(Photo.id)).scalars().first()
+        visit_id, code = photo.visit_id, photo.question_code
+    auth.sign_in("coordinator@demo.example", PASSWORD)
+    html = client.get(f"/review/{visit_id}").get_data(as_text=True)
+    answer = re.search(rf'<article[^>]*id="answer-{code}".*?</article>', html, re.S).group(0)
+    assert "<img" in answer
+    assert "Not answered" not in answer
