@@ -27,7 +27,7 @@ from shopper.extensions import db
 from shopper.models import Photo, Role, User, Visit
 from shopper.services import transitions
 from shopper.services.checklists import parse_version
-from shopper.services.errors import Conflict, Invalid, NotFound, ServiceError
+from shopper.services.errors import Invalid, NotFound, ServiceError
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 # 50 megapixels: more than any phone camera, far less than a decompression bomb.
@@ -161,10 +161,7 @@ def add_photo(
     if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
         raise NotFound(N_("There is no visit %(id)s."), {"id": visit.id})
     if visit.assignment.status not in EDITABLE_BY_SHOPPER:
-        raise Conflict(
-            N_("This report cannot be changed now: it is %(status)s."),
-            {"status": visit.assignment.status},
-        )
+        raise transitions.report_locked(visit.assignment)  # before the photo is decoded
     checklist = parse_version(visit.assignment.version)
     try:
         question = checklist.question(question_code)
@@ -239,11 +236,6 @@ def delete_photo(photo: Photo, user: User) -> None:
     visit = photo.visit
     if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
         raise NotFound(N_("There is no photo %(id)s."), {"id": photo.id})
-    if visit.assignment.status not in EDITABLE_BY_SHOPPER:
-        raise Conflict(
-            N_("This report cannot be changed now: it is %(status)s."),
-            {"status": visit.assignment.status},
-        )
     transitions.hold(visit.assignment, EDITABLE_BY_SHOPPER, shopper_id=user.id)
     db.session.delete(photo)
     db.session.commit()

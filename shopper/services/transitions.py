@@ -68,6 +68,13 @@ def move(
     raise _refused(assignment.status)
 
 
+def report_locked(assignment: Assignment) -> Conflict:
+    """The answer to a change of a report its status no longer lets the shopper change."""
+    return Conflict(
+        N_("This report cannot be changed now: it is %(status)s."), {"status": assignment.status}
+    )
+
+
 def hold(assignment: Assignment, statuses: frozenset[Status], **expected: object) -> None:
     """Hold the assignment while its status stays in ``statuses``, or Conflict (rolled back).
 
@@ -88,10 +95,7 @@ def hold(assignment: Assignment, statuses: frozenset[Status], **expected: object
     ).rowcount
     if claimed != 1:
         db.session.rollback()
-        raise Conflict(
-            N_("This report cannot be changed now: it is %(status)s."),
-            {"status": assignment.status},
-        )
+        raise report_locked(assignment)
     db.session.expire(assignment)
 
 

@@ -184,12 +184,6 @@ def _own_assignment(assignment: Assignment, user: User) -> None:
         raise NotFound(N_("There is no assignment %(id)s."), {"id": assignment.id})
 
 
-def _conflict(assignment: Assignment) -> Conflict:
-    return Conflict(
-        N_("This report cannot be changed now: it is %(status)s."), {"status": assignment.status}
-    )
-
-
 def _claim(assignment: Assignment, user: User, action: Action) -> None:
     """Move the shopper's assignment by ``action`` while it is still theirs (409 if not).
 
@@ -198,14 +192,14 @@ def _claim(assignment: Assignment, user: User, action: Action) -> None:
     try:
         transitions.move(assignment, action, retry=True, shopper_id=user.id)
     except Conflict:
-        raise _conflict(assignment) from None
+        raise transitions.report_locked(assignment) from None
 
 
 def save_draft(assignment: Assignment, user: User, visit_input: VisitInput) -> Visit:
     """Keep the shopper's work so far; incomplete answers are fine, wrong ones are not."""
     _own_assignment(assignment, user)
     if not allowed(assignment.status, Action.SAVE_DRAFT):
-        raise _conflict(assignment)
+        raise transitions.report_locked(assignment)
     answers = _checked_answers(assignment, visit_input, assignment.visit, complete=False)
     # Claimed first: of two first saves racing, one makes the visit, the other
     # (after it) finds it; a save racing a submission never undoes it.
@@ -236,7 +230,7 @@ def submit(assignment: Assignment, user: User, visit_input: VisitInput) -> tuple
     if _already_submitted(assignment, assignment.visit, visit_input):
         return assignment.visit, False
     if not allowed(assignment.status, Action.SUBMIT):
-        raise _conflict(assignment)
+        raise transitions.report_locked(assignment)
     answers = _checked_answers(assignment, visit_input, assignment.visit, complete=True)
     # Claim the submission: of two requests racing (a double tap), exactly one
     # moves the status; the other sees it moved.
