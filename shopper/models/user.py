@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shopper.domain.roles import Role
 from shopper.models.base import Base, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    """The three roles; each sees its own home page and nothing it may not touch."""
-
-    OWNER = "owner"
-    COORDINATOR = "coordinator"
-    SHOPPER = "shopper"
 
 
 class User(UserMixin, Base):

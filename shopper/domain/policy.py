@@ -1,0 +1,140 @@
+"""Who may see and do what: the one access policy, as pure functions.
+
+Routes declare the roles that reach them (``shopper.access.roles``); this module
+decides the rest, row by row: whose assignment a person may see, whether they
+may change or review it, whether its scores are shown, whether it is overdue.
+Database queries are narrowed to the same rules by
+``shopper.services.scope.visible_to``, and templates read ``capabilities``
+instead of comparing role names. A new role (the store manager) or a new rule
+is added here, once, and every page, endpoint, template and script follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Protocol
+
+from shopper.domain.roles import Role
+from shopper.domain.workflow import EDITABLE_BY_SHOPPER, Status
+
+
+class Person(Protocol):
+    """Who asks: their id and role."""
+
+    id: int
+    role: str
+
+
+class AssignmentFacts(Protocol):
+    """What the policy needs to know of an assignment."""
+
+    shopper_id: int
+    status: str
+    last_day: date
+
+
+# Who reads everything, and who may change the plan (stores, people, checklists, assignments).
+READ_EVERYTHING = frozenset({Role.COORDINATOR, Role.OWNER})
+MANAGE = frozenset({Role.COORDINATOR})
+
+# Scores are shown once a report is submitted and until it is sent back: a returned
+# report's scores are those of a report the shopper is changing, and are computed
+# again when it is submitted again.
+SCORES_SHOWN = frozenset({Status.SUBMITTED, Status.APPROVED})
+# A visit not made by its window's last day. A returned report was made; it waits
+# for the shopper's fix and is listed as returned, not as overdue.
+NOT_YET_VISITED = frozenset({Status.ASSIGNED, Status.DRAFT})
+REVIEWABLE = frozenset({Status.SUBMITTED, Status.APPROVED})
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a person may do in general; templates and scripts read these, not role names."""
+
+    manage_stores: bool
+    manage_people: bool
+    edit_checklists: bool
+    read_checklists: bool
+    assign: bool
+    review: bool
+    read_reports: bool
+    read_all_visits: bool
+    fill_reports: bool
+    revoke_any_token: bool
+
+    def as_dict(self) -> dict[str, bool]:
+        """The flags, for a page's JSON configuration."""
+        return asdict(self)
+
+
+def capabilities(person: Person | None) -> Capabilities:
+    """The general capabilities of ``person`` (all False when signed out)."""
+    role = person.role if person is not None else None
+    manages = role in MANAGE
+    reads = role in READ_EVERYTHING
+    return Capabilities(
+        manage_stores=manages,
+        manage_people=manages,
+        edit_checklists=manages,
+        read_checklists=reads,
+        assign=manages,
+        review=manages,
+        read_reports=reads,
+        read_all_visits=reads,
+        fill_reports=role == Role.SHOPPER,
+        revoke_any_token=manages,
+    )
+
+
+def is_own_work(person: Person, assignment: AssignmentFacts) -> bool:
+    """True when ``assignment`` is this shopper's own."""
+    return person.role == Role.SHOPPER and assignment.shopper_id == person.id
+
+
+def may_see_assignment(person: Person, assignment: AssignmentFacts) -> bool:
+    """Coordinators and owners see every assignment and its visit; a shopper their own."""
+    return person.role in READ_EVERYTHING or is_own_work(person, assignment)
+
+
+def may_fill_report(person: Person, assignment: AssignmentFacts) -> bool:
+    """Only the assigned shopper fills a report, and only while it is open to them."""
+    return is_own_work(person, assignment) and assignment.status in EDITABLE_BY_SHOPPER
+
+
+def may_review(person: Person, assignment: AssignmentFacts) -> bool:
+    """A coordinator decides on a submitted report, or withdraws an approval."""
+    return person.role in MANAGE and assignment.status in REVIEWABLE
+
+
+def may_manage_assignment(person: Person) -> bool:
+    """A coordinator creates, edits, reassigns and cancels assignments."""
+    return person.role in MANAGE
+
+
+def scores_visible(assignment: AssignmentFacts) -> bool:
+    """Whether an assignment's stored scores are shown, on every page, file and endpoint."""
+    return assignment.status in SCORES_SHOWN
+
+
+def is_overdue(assignment: AssignmentFacts, today: date) -> bool:
+    """A visit still not made after its window's last day."""
+    return assignment.status in NOT_YET_VISITED and assignment.last_day < today
+
+
+def is_due_today(assignment: AssignmentFacts, today: date) -> bool:
+    """A visit still not made whose window ends today."""
+    return assignment.status in NOT_YET_VISITED and assignment.last_day == today
+
+
+def may_read_checklist_version(person: Person, published: bool, assigned_to_it: bool) -> bool:
+    """Coordinators and owners read every version, drafts too; a shopper published
+    versions of a checklist they have a (not cancelled) assignment on."""
+    if person.role in READ_EVERYTHING:
+        return True
+    return person.role == Role.SHOPPER and published and assigned_to_it
+
+
+def may_revoke_token(person: Person, token_owner_id: int) -> bool:
+    """Everyone revokes their own tokens; a coordinator anyone's."""
+    return token_owner_id == person.id or person.role in MANAGE

@@ -1,0 +1,13 @@
+"""The roles people sign in with."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The roles; each sees its own home page and nothing it may not touch."""
+
+    OWNER = "owner"
+    COORDINATOR = "coordinator"
+    SHOPPER = "shopper"
