@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per concept."""
 
+from shopper.domain.roles import Role
 from shopper.models.aggregate import (
     StoreMonthDetail,
     StoreMonthTotal,
@@ -16,7 +17,7 @@ from shopper.models.assignment import (
 from shopper.models.base import Base, utcnow
 from shopper.models.checklist import Checklist, ChecklistVersion
 from shopper.models.store import Store
-from shopper.models.user import ApiToken, Invitation, Role, SignInFailures, User
+from shopper.models.user import ApiToken, Invitation, SignInFailures, User
 
 __all__ = [
     "ApiToken",

@@ -8,7 +8,6 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shopper.domain.roles import Role
 from shopper.models.base import Base, UTCDateTime, utcnow
 
 
