@@ -67,16 +67,51 @@ def invite_user(email: str) -> None:
 
 @user_cli.command("token")
 @click.argument("email")
-@click.option("--name", default="command line", show_default=True, help="What the token is for.")
-def create_token(email: str, name: str) -> None:
+@click.option(
+    "--name",
+    help="What the token is for (default: “command line”, numbered when taken).",
+)
+def create_token(email: str, name: str | None) -> None:
     """Make a personal API token; it is printed as the last line, and only once."""
     try:
-        issued = accounts.create_token(accounts.get_user(email), name)
+        user = accounts.get_user(email)
+        issued = accounts.create_token(
+            user, name if name is not None else accounts.unused_token_name(user, "command line")
+        )
     except ServiceError as error:
         _fail(error)
-    user = issued.token.user
-    click.echo(f"API token for {user.email} (shown once; keep it secret):")
+    click.echo(f"API token “{issued.token.name}” for {user.email} (shown once; keep it secret):")
     click.echo(issued.secret)
+
+
+@user_cli.command("tokens")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List a person's API tokens: name, first characters, created, last used."""
+    try:
+        tokens = accounts.list_tokens(accounts.get_user(email))
+    except ServiceError as error:
+        _fail(error)
+    if not tokens:
+        click.echo(f"{email} has no API tokens.")
+    for token in tokens:
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        click.echo(
+            f"{token.name}\t{token.prefix}…\tcreated {token.created_at:%Y-%m-%d %H:%M}"
+            f"\tlast used {used}"
+        )
+
+
+@user_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("name")
+def revoke_token(email: str, name: str) -> None:
+    """Revoke the person's API token of this name; scripts using it are refused at once."""
+    try:
+        revoked = accounts.revoke_token_named(accounts.get_user(email), name)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Revoked the token “{revoked}” of {email}.")
 
 
 @demo_cli.command("load")

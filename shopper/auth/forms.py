@@ -82,10 +82,19 @@ class NewTokenForm(FlaskForm):
 
     name = StringField(
         _l("Token name"),
-        validators=[DataRequired(), Length(max=MAX_TOKEN_NAME)],
+        validators=[
+            DataRequired(_l("A token name is required.")),
+            Length(
+                max=MAX_TOKEN_NAME,
+                message=_l(
+                    "The token name is longer than %(count)d characters.", count=MAX_TOKEN_NAME
+                ),
+            ),
+        ],
         description=_l("What it is for, e.g. “stores import script”."),
+        render_kw={"autocomplete": "off", "maxlength": MAX_TOKEN_NAME},
     )
 
 
 class RevokeTokenForm(FlaskForm):
-    """Deleting a token (the form carries only the CSRF token)."""
+    """Revoking a token (the form carries only the CSRF token)."""

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from shopper.access import public, signed_in
@@ -20,7 +29,7 @@ from shopper.auth.forms import (
 )
 from shopper.extensions import limiter
 from shopper.services import accounts
-from shopper.services.errors import Invalid, NotFound
+from shopper.services.errors import Invalid, NotFound, ServiceError
 from shopper.services.sign_in_lock import SignInLocked
 
 
@@ -81,12 +90,23 @@ def invitation(secret: str) -> object:
         return render_template("errors/error.html", status=404, message=error.translated()), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        user = accounts.accept_invitation(secret, form.password.data)
+        accepted = accounts.accept_invitation(secret, form.password.data)
+        user = accepted.user
         logout_user()
         login_user(user)
         flash(_("Welcome, %(name)s. Your password is set.", name=user.name), "success")
+        if accepted.revoked_tokens:
+            flash(_revoked_message(accepted.revoked_tokens), "info")
         return redirect(url_for("main.home"))
     return render_template("auth/invitation.html", form=form, user=invited.user)
+
+
+def _revoked_message(count: int) -> str:
+    return ngettext(
+        "%(num)d API token was revoked with the old password; make a new one where needed.",
+        "%(num)d API tokens were revoked with the old password; make new ones where needed.",
+        count,
+    )
 
 
 def _account_page(**forms: object) -> str:
@@ -94,7 +114,8 @@ def _account_page(**forms: object) -> str:
         "password_form": ChangePasswordForm(prefix="pw"),
         "language_form": LanguageForm(prefix="lang", language=current_user.language),
         "token_form": NewTokenForm(prefix="token"),
-        "revoke_form": RevokeTokenForm(prefix="revoke"),
+        "tokens": accounts.list_tokens(current_user),
+        "max_tokens": accounts.MAX_TOKENS,
     }
     defaults.update(forms)
     return render_template("auth/account.html", **defaults)
@@ -114,13 +135,17 @@ def change_password() -> object:
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            revoked = accounts.change_password(
+                current_user, form.current_password.data, form.password.data
+            )
         except (Invalid, SignInLocked) as error:
             form.current_password.errors = [error.translated()]
         else:
             # The auth version changed: renew this session's id so it stays signed in.
             login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are signed out."), "success")
+            if revoked:
+                flash(_revoked_message(revoked), "info")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form), 400
 
@@ -140,21 +165,37 @@ def change_language() -> object:
 @bp.post("/account/tokens")
 @signed_in
 def create_token() -> object:
-    """Make a personal API token and show it once."""
+    """Make a personal API token and show it once, on this answer only."""
     form = NewTokenForm(prefix="token")
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return _account_page(token_form=form), 400
+    try:
         issued = accounts.create_token(current_user, form.name.data)
-        return _account_page(new_token=issued.secret, token_form=NewTokenForm(prefix="token"))
-    return _account_page(token_form=form), 400
+    except ServiceError as error:
+        form.name.errors = [error.translated()]
+        return _account_page(token_form=form), error.status
+    # The secret is in this page alone: not in a flash (a cookie), not in a log, not
+    # in a cache, so going back or reloading never shows it again.
+    response = make_response(
+        _account_page(
+            new_token=issued.secret,
+            new_token_name=issued.token.name,
+            token_form=NewTokenForm(prefix="token", formdata=None),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @signed_in
 def revoke_token(token_id: int) -> object:
-    """Delete one of one's own tokens."""
-    form = RevokeTokenForm(prefix="revoke")
-    if not form.validate_on_submit():
+    """Revoke one of one's own tokens (someone else's is not found here)."""
+    if not RevokeTokenForm().validate_on_submit():
         return _account_page(), 400
-    accounts.revoke_token(current_user, token_id)
-    flash(_("The token is deleted; scripts using it are refused from now on."), "success")
+    name = accounts.revoke_token(current_user, current_user, token_id)
+    flash(
+        _("The token “%(name)s” is revoked: scripts using it are refused from now on.", name=name),
+        "success",
+    )
     return redirect(url_for("auth.account"))

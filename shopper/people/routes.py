@@ -18,10 +18,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from shopper.access import roles
+from shopper.domain import policy
 from shopper.models import Role, User
 from shopper.people import bp
 from shopper.people.forms import ActionForm, ImportForm, PersonFilterForm, PersonForm
-from shopper.services import people
+from shopper.services import accounts, people
 from shopper.services.csv_files import MAX_CSV_BYTES, CsvInvalid
 from shopper.services.errors import ServiceError
 from shopper.services.people import Invited
@@ -168,3 +169,35 @@ def invite(user_id: int) -> object:
         flash(error.translated(), "error")
         return redirect(url_for("people.index"))
     return _links_page([invited])
+
+
+@bp.get("/<int:user_id>")
+@roles(Role.COORDINATOR)
+def show(user_id: int) -> str:
+    """One person: who they are and their API tokens, which a coordinator may revoke."""
+    person = people.get_person_by_id(user_id)
+    return render_template(
+        "people/show.html",
+        person=person,
+        tokens=accounts.list_tokens(person),
+        can_revoke=policy.may_revoke_token(current_user, person.id),
+    )
+
+
+@bp.post("/<int:user_id>/tokens/<int:token_id>/revoke")
+@roles(Role.COORDINATOR)
+def revoke_token(user_id: int, token_id: int) -> object:
+    """Revoke one of the person's API tokens (the policy decides who may)."""
+    person = people.get_person_by_id(user_id)
+    if ActionForm().validate_on_submit():
+        name = accounts.revoke_token(current_user, person, token_id)
+        flash(
+            _(
+                "%(person)s's token “%(name)s” is revoked: scripts using it are refused "
+                "from now on.",
+                person=person.name,
+                name=name,
+            ),
+            "success",
+        )
+    return redirect(url_for("people.show", user_id=person.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shopper.config import LANGUAGES
+from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.models import ApiToken, Invitation, Role, User, utcnow
@@ -21,6 +23,8 @@ from shopper.services.errors import Conflict, Invalid, NotFound
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME = 200
 MAX_TOKEN_NAME = 100
+# Live tokens one person may have: enough for every script and phone, few enough to review.
+MAX_TOKENS = 20
 TOKEN_PREFIX = "shp_"
 # Checked against when the email is unknown, so a wrong email costs the same
 # time as a wrong password and the answer gives no hint which one it was.
@@ -119,23 +123,32 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Give the user a new password and end their other sessions."""
+def set_password(user: User, password: str) -> int:
+    """Give the user a new password, end their other sessions, revoke their API tokens.
+
+    The tokens go because whoever knew the old password may have made one; the
+    number revoked is returned so the person can be told.
+    """
     check_password_rules(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.auth_version += 1
+    revoked = revoke_all_tokens(user)
     db.session.commit()
+    return revoked
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one (wrong ones count towards the lock)."""
+def change_password(user: User, current: str, new: str) -> int:
+    """Change a password after checking the current one (wrong ones count towards the lock).
+
+    Returns how many API tokens were revoked with it.
+    """
     sign_in_lock.check_unlocked(user.email)
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         sign_in_lock.count_failure(user.email)
         raise Invalid(
             N_("The current password is not right."), fields={"current_password": "wrong"}
         )
-    set_password(user, new)
+    return set_password(user, new)
 
 
 def set_language(user: User, language: str) -> None:
@@ -187,13 +200,21 @@ def open_invitation(secret: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(secret: str, password: str) -> User:
-    """Set the invited person's password and use the link up."""
+@dataclass(frozen=True)
+class AcceptedInvitation:
+    """The person who set a password from a link, and how many API tokens that revoked."""
+
+    user: User
+    revoked_tokens: int
+
+
+def accept_invitation(secret: str, password: str) -> AcceptedInvitation:
+    """Set the invited person's password (revoking their tokens) and use the link up."""
     invitation = open_invitation(secret)
-    set_password(invitation.user, password)
+    check_password_rules(password)
     invitation.used_at = utcnow()
-    db.session.commit()
-    return invitation.user
+    revoked = set_password(invitation.user, password)
+    return AcceptedInvitation(invitation.user, revoked)
 
 
 @dataclass(frozen=True)
@@ -204,14 +225,71 @@ class IssuedToken:
     secret: str
 
 
-def create_token(user: User, name: str = "API token") -> IssuedToken:
-    """Make a personal API token; only its hash is kept."""
-    name = name.strip() or "API token"
+def clean_token_name(name: str) -> str:
+    """The name a token is kept under, or Invalid saying what to fix."""
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid(N_("A token name is required."), fields={"name": "required"})
     if len(name) > MAX_TOKEN_NAME:
         raise Invalid(
             N_("The token name is longer than %(count)d characters."),
             {"count": MAX_TOKEN_NAME},
             fields={"name": "too_long"},
+        )
+    if any(unicodedata.category(character) == "Cc" for character in name):
+        raise Invalid(N_("The token name may hold only text."), fields={"name": "invalid"})
+    return name
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    """The person's tokens, oldest first."""
+    return list(
+        db.session.execute(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        ).scalars()
+    )
+
+
+def _token_names(user: User) -> set[str]:
+    return {
+        name.casefold()
+        for name in db.session.execute(
+            select(ApiToken.name).where(ApiToken.user_id == user.id)
+        ).scalars()
+    }
+
+
+def unused_token_name(user: User, wanted: str) -> str:
+    """``wanted``, or ``wanted 2``, ``wanted 3``…: the first the person has no token named."""
+    taken = _token_names(user)
+    name, number = wanted, 1
+    while name.casefold() in taken:
+        number += 1
+        name = f"{wanted} {number}"
+    return name
+
+
+def create_token(user: User, name: str) -> IssuedToken:
+    """Make a personal API token with a name of its own; only its hash is kept."""
+    name = clean_token_name(name)
+    # Lock the person's row (PostgreSQL; SQLite writes one at a time anyway) so two
+    # requests at once cannot both pass the name and count checks.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    taken = _token_names(user)
+    if name.casefold() in taken:
+        raise Conflict(
+            N_("There is a token named “%(name)s” already; choose another name."),
+            {"name": name},
+            fields={"name": "taken"},
+        )
+    if len(taken) >= MAX_TOKENS:
+        raise Conflict(
+            N_(
+                "%(email)s has %(count)d API tokens, the most one person may have: "
+                "revoke one that is no longer used first."
+            ),
+            {"email": user.email, "count": MAX_TOKENS},
+            fields={"name": "too_many"},
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, token_hash=_digest(secret), prefix=secret[:10])
@@ -236,10 +314,38 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-def revoke_token(user: User, token_id: int) -> None:
-    """Delete one of the user's own tokens."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound(N_("No such token."))
+def _delete_token(token: ApiToken) -> str:
+    name = token.name
     db.session.delete(token)
     db.session.commit()
+    return name
+
+
+def revoke_token(actor: User, owner: User, token_id: int) -> str:
+    """Delete one of ``owner``'s tokens, if the policy lets ``actor``; return its name.
+
+    A token that is not the owner's, or an owner whose tokens the actor may not
+    revoke, is not found: nobody learns which token ids exist.
+    """
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != owner.id or not policy.may_revoke_token(actor, owner.id):
+        raise NotFound(N_("No such token."))
+    return _delete_token(token)
+
+
+def revoke_token_named(owner: User, name: str) -> str:
+    """Delete the person's token of this name (any letter case); for the command line."""
+    for token in list_tokens(owner):
+        if token.name.casefold() == " ".join(name.split()).casefold():
+            return _delete_token(token)
+    raise NotFound(
+        N_("%(email)s has no token named “%(name)s”."), {"email": owner.email, "name": name}
+    )
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Delete every token of the person, in the caller's transaction; return how many."""
+    tokens = list_tokens(user)
+    for token in tokens:
+        db.session.delete(token)
+    return len(tokens)

@@ -232,7 +232,11 @@ def import_csv(raw: bytes, days: int) -> PeopleImport:
 
 
 def deactivate(person: User, actor: User) -> None:
-    """Stop a person signing in (sessions, tokens and links stop); their reports stay."""
+    """Stop a person signing in (sessions, tokens and links stop); their reports stay.
+
+    Their API tokens are deleted, not only refused, so that activating them again
+    does not bring back tokens made before.
+    """
     if person.id == actor.id:
         raise Invalid(N_("You cannot deactivate yourself; ask another coordinator."))
     if not person.active:
@@ -245,6 +249,7 @@ def deactivate(person: User, actor: User) -> None:
         select(Invitation).where(Invitation.user_id == person.id, Invitation.used_at.is_(None))
     ).scalars():
         invitation.used_at = now
+    accounts.revoke_all_tokens(person)
     db.session.commit()
 
 

@@ -65,5 +65,6 @@ class AuthActions:
     def api_token(self, email: str) -> dict[str, str]:
         """A bearer-token header for the person."""
         with self.app.app_context():
-            issued = accounts.create_token(accounts.get_user(email), "test")
+            user = accounts.get_user(email)
+            issued = accounts.create_token(user, accounts.unused_token_name(user, "test"))
         return {"Authorization": f"Bearer {issued.secret}"}
