@@ -193,7 +193,7 @@ def revoke_token(user_id: int, token_id: int) -> object:
         name = accounts.revoke_token(current_user, person, token_id)
         flash(
             _(
-                "%(person)s's token “%(name)s” is revoked: scripts using it are refused "
+                "The token “%(name)s” of %(person)s is revoked: scripts using it are refused "
                 "from now on.",
                 person=person.name,
                 name=name,

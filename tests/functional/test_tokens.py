@@ -262,7 +262,7 @@ def test_a_coordinator_revokes_a_persons_token_on_their_page(app, client, auth) 
 
     revoked = revoke_as_coordinator(client, ayse, token_id)
     assert revoked.status_code == 302 and revoked.location == f"/people/{ayse}"
-    assert "Ayşe Yılmaz's token “phone” is revoked" in text(client.get(f"/people/{ayse}"))
+    assert "The token “phone” of Ayşe Yılmaz is revoked" in text(client.get(f"/people/{ayse}"))
     assert me(app, phone) == 401
     assert me(app, laptop) == 200
 
