@@ -10,10 +10,9 @@ from flask_login import current_user
 
 from shopper.access import roles
 from shopper.checklists import bp
+from shopper.checklists.builder import builder_config
 from shopper.checklists.forms import ActionForm, ImportForm, NewChecklistForm
-from shopper.config import LANGUAGES
 from shopper.domain import json_text
-from shopper.domain.checklist_format import PHOTO_MODES, QUESTION_TYPES
 from shopper.models import Role
 from shopper.services import checklists
 from shopper.services.checklists import ChecklistInvalid
@@ -136,13 +135,9 @@ def _builder(code: str, status: int = 200, problems: tuple | None = None) -> tup
             checklist=checklist,
             draft=draft,
             problems=checklists.draft_problems(draft.document) if problems is None else problems,
-            save_url=url_for("api.save_draft", code=code, version=draft.number),
-            preview_url=url_for("checklists.draft_preview", code=code),
             publish_url=url_for("checklists.publish", code=code),
             discard_url=url_for("checklists.discard", code=code),
-            languages=LANGUAGES,
-            question_types=QUESTION_TYPES,
-            photo_modes=PHOTO_MODES,
+            config=builder_config(checklist.code, draft.number),
         ),
         status,
     )

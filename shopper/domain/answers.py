@@ -48,16 +48,26 @@ def validate_answers(
         if key in problems:
             continue  # one message per field; the value's own problem says more
         has_photo = (photo_counts.get(question.code) or 0) > 0
-        if question.type == "photo":
-            # A photo question is answered by its photos, never by a value.
-            needs_photo = question.required or question.photo == "required"
-            if needs_photo and not has_photo:
-                problems[key] = Problem(key, N_("a photo is required"), {})
-        elif question.required and not _answered(answers.get(question.code)):
+        if needs_answer(question) and not _answered(answers.get(question.code)):
             problems[key] = Problem(key, N_("an answer is required"), {})
-        elif question.photo == "required" and not has_photo:
+        elif needs_photo(question) and not has_photo:
             problems[key] = Problem(key, N_("a photo is required"), {})
     return problems
+
+
+def needs_answer(question: Question) -> bool:
+    """True when a complete report must give this question a value.
+
+    A photo question is answered by its photos, never by a value.
+    """
+    return question.required and question.type != "photo"
+
+
+def needs_photo(question: Question) -> bool:
+    """True when a complete report must hold at least one photo for this question."""
+    if question.type == "photo":
+        return question.required or question.photo == "required"
+    return question.photo == "required"
 
 
 def normalise_value(question: Question, value: object) -> object:

@@ -39,7 +39,7 @@ MAX_OPTIONS = 50
 _CODE = re.compile(r"[a-z0-9_-]+")
 _LANGUAGE = re.compile(r"[A-Za-z0-9-]{2,35}")
 
-_CHECKLIST_KEYS = (
+CHECKLIST_KEYS = (
     "format",
     "code",
     "title",
@@ -48,8 +48,8 @@ _CHECKLIST_KEYS = (
     "critical_zeroes_score",
     "sections",
 )
-_SECTION_KEYS = ("code", "title", "questions")
-_QUESTION_KEYS = (
+SECTION_KEYS = ("code", "title", "questions")
+QUESTION_KEYS = (
     "code",
     "type",
     "text",
@@ -66,7 +66,21 @@ _QUESTION_KEYS = (
     "max",
     "options",
 )
-_OPTION_KEYS = ("code", "label", "points")
+OPTION_KEYS = ("code", "label", "points")
+# The keys a question takes only with some types; every other question key applies
+# to all types. (``critical: false`` is accepted on any type: exports write it.)
+TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "yes_no": ("points", "good_answer", "critical"),
+    "scale": ("min", "max", "points"),
+    "choice": ("options",),
+    "number": ("unit",),
+    "text": (),
+    "photo": (),
+}
+# The keys every question takes, whatever its type.
+COMMON_QUESTION_KEYS = tuple(
+    key for key in QUESTION_KEYS if not any(key in keys for keys in TYPE_KEYS.values())
+)
 
 
 @dataclass(frozen=True)
@@ -269,7 +283,7 @@ class _Reader:
     # walk goes on and reports the rest; the result is dropped if anything failed.
 
     def checklist(self, document: object) -> Checklist:
-        top = self.object(document, "", _CHECKLIST_KEYS, N_("a checklist must be a JSON object"))
+        top = self.object(document, "", CHECKLIST_KEYS, N_("a checklist must be a JSON object"))
         if top is None:
             return Checklist(code="", title="")
         if "format" not in top:
@@ -321,7 +335,7 @@ class _Reader:
         return sections
 
     def section(self, value: object, path: str) -> Section:
-        obj = self.object(value, path, _SECTION_KEYS, N_("a section must be an object"))
+        obj = self.object(value, path, SECTION_KEYS, N_("a section must be an object"))
         if obj is None:
             return Section(code="", title="")
         code = self.code(obj, path, "code")
@@ -338,7 +352,7 @@ class _Reader:
         return Section(code=code, title=title, questions=questions)
 
     def question(self, value: object, path: str) -> Question:
-        obj = self.object(value, path, _QUESTION_KEYS, N_("a question must be an object"))
+        obj = self.object(value, path, QUESTION_KEYS, N_("a question must be an object"))
         if obj is None:
             return Question(code="", type="text", text="")
         code = self.code(obj, path, "code")
@@ -353,11 +367,11 @@ class _Reader:
 
         # With an unknown type the type rules cannot apply; the values present
         # are still checked so one upload shows as many problems as possible.
-        def takes(*types: str) -> bool | None:
-            return None if kind is None else kind in types
+        def takes(key: str) -> bool | None:
+            return None if kind is None else key in TYPE_KEYS[kind]
 
         points: int | float | None = None
-        if takes("yes_no", "scale") is False:
+        if takes("points") is False:
             self.forbid(
                 obj,
                 path,
@@ -370,19 +384,19 @@ class _Reader:
             points = self.points(obj, path, "points", kind=kind)
 
         good_answer = "yes"
-        if takes("yes_no") is False:
+        if takes("good_answer") is False:
             self.forbid(obj, path, "good_answer", N_("only yes_no questions take good_answer"))
         else:
             good_answer = (
                 self.one_of(obj, path, "good_answer", GOOD_ANSWERS, default="yes") or "yes"
             )
 
-        if critical is True and kind is not None and kind != "yes_no":
+        if critical is True and takes("critical") is False:
             self.add(_key(path, "critical"), N_("critical is allowed on yes_no questions only"))
 
         low: int | None = None
         high: int | None = None
-        if takes("scale") is False:
+        if takes("min") is False:
             for key in ("min", "max"):
                 self.forbid(obj, path, key, N_("only scale questions take min and max"))
         else:
@@ -392,13 +406,13 @@ class _Reader:
                 self.add(_key(path, "max"), N_("must be greater than min (%(min)s)"), min=low)
 
         options: tuple[Option, ...] = ()
-        if takes("choice") is False:
+        if takes("options") is False:
             self.forbid(obj, path, "options", N_("only choice questions take options"))
         elif "options" in obj or kind is not None:
             options = self.options(obj, path)
 
         unit = ""
-        if takes("number") is False:
+        if takes("unit") is False:
             self.forbid(obj, path, "unit", N_("only number questions take a unit"))
         else:
             unit = self.string(obj, path, "unit", default="", limit=MAX_UNIT)
@@ -448,7 +462,7 @@ class _Reader:
         return options
 
     def option(self, value: object, path: str) -> Option:
-        obj = self.object(value, path, _OPTION_KEYS, N_("an option must be an object"))
+        obj = self.object(value, path, OPTION_KEYS, N_("an option must be an object"))
         if obj is None:
             return Option(code="", label="", points=0)
         code = self.code(obj, path, "code")

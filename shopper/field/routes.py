@@ -15,7 +15,7 @@ from shopper.domain.checklist_format import to_document
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER, Status
 from shopper.field import bp
 from shopper.field.assets import WORKER_SCRIPTS, asset_url, precache_urls, worker_version
-from shopper.field.client import api_addresses, client_config
+from shopper.field.client import api_addresses, client_config, report_rules
 from shopper.field.my_visits import maps_url
 from shopper.models import Role
 from shopper.services import assignments, visits
@@ -38,6 +38,7 @@ def visit(assignment_id: int) -> object:
         **client_config(),
         "assignment": assignment_json(assignment),
         "checklist": {**to_document(checklist), "version": assignment.version.number},
+        "needs": report_rules(checklist),
         "visit": visit_json(report) if report is not None else None,
         "editable": editable,
     }

@@ -148,6 +148,8 @@ def _checked_answers(
 # A visit lasts at least a minute: a time out equal to the time in (two taps on "Now") is
 # refused as well as one before it.
 MIN_VISIT_MINUTES = 1
+# A visit may be dated this many days after the server's today (a time zone ahead of it).
+MAX_DAYS_AHEAD = 1
 TIME_ORDER = N_("The time out must be after the time in.")
 
 
@@ -155,7 +157,7 @@ def _visit_fields_missing(visit_input: VisitInput) -> dict[str, str]:
     errors = {}
     if visit_input.visited_on is None:
         errors["visited_on"] = gettext("Give the date of the visit.")
-    elif visit_input.visited_on > date.today() + timedelta(days=1):
+    elif visit_input.visited_on > date.today() + timedelta(days=MAX_DAYS_AHEAD):
         errors["visited_on"] = gettext("The visit date is in the future.")
     if visit_input.time_in is None:
         errors["time_in"] = gettext("Give the time you went in.")
@@ -175,8 +177,12 @@ def _minutes(moment: time) -> int:
 
 
 def visit_rules() -> dict[str, object]:
-    """The visit-time rule as the phone applies it while the shopper types (the same as on send)."""
-    return {"min_minutes": MIN_VISIT_MINUTES, "time_order": gettext(TIME_ORDER)}
+    """The visit-date and visit-time rules as the phone applies them while the shopper types."""
+    return {
+        "min_minutes": MIN_VISIT_MINUTES,
+        "days_ahead": MAX_DAYS_AHEAD,
+        "time_order": gettext(TIME_ORDER),
+    }
 
 
 def _own_assignment(assignment: Assignment, user: User) -> None:

@@ -14,42 +14,19 @@ const doc = readJson("builder-document");
 const config = readJson("builder-config");
 const strings = readJson("builder-strings");
 
-// Mirrors the MAX_* limits of shopper/domain/checklist_format.py, so an input
-// stops where the server would refuse; the server still checks everything.
-const LIMITS = {
-  code: 64,
-  title: 200,
-  text: 1000,
-  guidance: 4000,
-  standard: 500,
-  description: 4000,
-  label: 200,
-  unit: 20,
-  points: 10000,
-};
+// The format's limits, keys and defaults come from the page (built in Python from
+// shopper/domain/checklist_format.py), so an input stops where the server would
+// refuse; the server still checks everything.
+const { limits: LIMITS, keys: KEYS, defaults: DEFAULTS } = config;
 const SAVE_DELAY = 600;
 const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
 const SIGNED_OUT_RETRY = 15000;
 
-// Which keys a question of each type takes (formats.md); the rest are dropped
-// when the type changes, so the document never keeps keys that break a rule.
-const COMMON_QUESTION_KEYS = [
-  "code", "type", "text", "guidance", "standard", "required", "allow_na", "photo",
-];
-const TYPE_KEYS = {
-  yes_no: ["points", "good_answer", "critical"],
-  scale: ["min", "max", "points"],
-  choice: ["options"],
-  number: ["unit"],
-  text: [],
-  photo: [],
-};
+// Which keys a question of each type takes; the rest are dropped when the type
+// changes, so the document never keeps keys that break a rule.
+const COMMON_QUESTION_KEYS = KEYS.question;
+const TYPE_KEYS = KEYS.types;
 const TYPE_SPECIFIC_KEYS = new Set(Object.values(TYPE_KEYS).flat());
-const CHECKLIST_KEYS = [
-  "format", "code", "title", "language", "description", "critical_zeroes_score", "sections",
-];
-const SECTION_KEYS = ["code", "title", "questions"];
-const OPTION_KEYS = ["code", "label", "points"];
 
 const root = byId("builder-root");
 const statusLine = byId("builder-status");
@@ -372,7 +349,7 @@ function renderChecklist() {
       "div",
       { className: "b-grid" },
       codeField(),
-      selectField("language", strings.language, doc.language ?? "en", config.languages, "language"),
+      selectField("language", strings.language, doc.language ?? DEFAULTS.checklist.language, config.languages, "language"),
     ),
     textField("title", strings.title, doc.title, { limit: LIMITS.title, content: true }),
     textField("description", strings.description, doc.description, {
@@ -381,8 +358,8 @@ function renderChecklist() {
       rows: 3,
       content: true,
     }),
-    checkField("critical_zeroes_score", strings.critical_zeroes_score, doc.critical_zeroes_score ?? true),
-    strayKeys(doc, "", CHECKLIST_KEYS),
+    checkField("critical_zeroes_score", strings.critical_zeroes_score, doc.critical_zeroes_score ?? DEFAULTS.checklist.critical_zeroes_score),
+    strayKeys(doc, "", KEYS.checklist),
   );
   card.setAttribute("aria-labelledby", "b-checklist-heading");
   return card;
@@ -430,7 +407,7 @@ function renderSection(section, i, numberBefore) {
         content: true,
       }),
     ),
-    strayKeys(section, path, SECTION_KEYS),
+    strayKeys(section, path, KEYS.section),
     el(
       "ol",
       { className: "b-questions", start: String(numberBefore + 1) },
@@ -522,13 +499,13 @@ function questionBody(question, path, ids) {
     el(
       "div",
       { className: "b-checks" },
-      checkField(`${path}.required`, strings.required, question.required ?? true),
-      checkField(`${path}.allow_na`, strings.allow_na, question.allow_na ?? false),
+      checkField(`${path}.required`, strings.required, question.required ?? DEFAULTS.question.required),
+      checkField(`${path}.allow_na`, strings.allow_na, question.allow_na ?? DEFAULTS.question.allow_na),
       question.type === "yes_no"
-        ? checkField(`${path}.critical`, strings.critical, question.critical ?? false)
+        ? checkField(`${path}.critical`, strings.critical, question.critical ?? DEFAULTS.question.critical)
         : null,
     ),
-    selectField(`${path}.photo`, strings.photo, question.photo ?? "none", photoModes),
+    selectField(`${path}.photo`, strings.photo, question.photo ?? DEFAULTS.question.photo, photoModes),
     // critical: false is harmless on any type (exports write it everywhere).
     strayKeys(question, path, [...COMMON_QUESTION_KEYS, ...(TYPE_KEYS[question.type] || [])], ["critical"]),
   );
@@ -553,12 +530,12 @@ function renderTypeFields(question, path) {
   const points = () => numberField(`${path}.points`, strings.points, question.points);
   switch (question.type) {
     case "yes_no": {
-      const answers = [["yes", strings.yes], ["no", strings.no]];
+      const answers = config.good_answers.map((answer) => [answer, strings[answer] || answer]);
       return el(
         "div",
         { className: "b-grid" },
         points(),
-        selectField(`${path}.good_answer`, strings.good_answer, question.good_answer ?? "yes", answers),
+        selectField(`${path}.good_answer`, strings.good_answer, question.good_answer ?? DEFAULTS.question.good_answer, answers),
       );
     }
     case "scale":
@@ -617,7 +594,7 @@ function renderOption(option, path, k, count) {
       numberField(`${path}.points`, strings.points, option.points),
       moveTools("option", path, number, { first: k === 0, last: k === count - 1 }),
     ),
-    strayKeys(option, path, OPTION_KEYS),
+    strayKeys(option, path, KEYS.option),
   );
 }
 
@@ -818,9 +795,12 @@ function changeType(question, type) {
     if (!Number.isInteger(question.max)) question.max = 5;
   }
   if (type === "choice") {
-    while (optionsOf(question).length < 2) newOption(question);
+    while (optionsOf(question).length < LIMITS.min_options) newOption(question);
   }
-  if (type === "photo" && (question.photo ?? "none") === "none") question.photo = "required";
+  // A photo question needs a photo mode other than the default "none".
+  if (type === "photo" && (question.photo ?? DEFAULTS.question.photo) === DEFAULTS.question.photo) {
+    question.photo = "required";
+  }
 }
 
 function structureChanged(focusKeys, message) {

@@ -24,7 +24,7 @@
     var prefix = user + ":";
     var lists = await Promise.all([store.all("drafts"), store.all("outbox")]);
     lists[0].forEach(function (draft) {
-      if (draft.key.indexOf(prefix) === 0 && draft.dirty) note(draft.assignment, text("draft_here"), "draft");
+      if (draft.key.indexOf(prefix) === 0 && draft.dirty) note(draft.assignment, text("draft_here"), "kept");
     });
     lists[1].forEach(function (entry) {
       if (entry.key.indexOf(prefix) !== 0) return;
@@ -39,14 +39,14 @@
       document.getElementById("home-status").textContent = text("sign_in");
       return;
     }
-    if (d.kind === "draft" && d.state === "saved") note(d.assignment, "");
+    if (d.kind === "save" && d.state === "saved") note(d.assignment, "");
     if (d.kind !== "submission") return;
     if (d.state === "sent") {
       note(d.assignment, text("sent"), "sent");
       var badge = row(d.assignment) && row(d.assignment).querySelector(".badge");
       if (badge) {
         badge.textContent = text("status_submitted");
-        badge.className = "badge status-submitted";
+        badge.className = "badge status-" + sync.config.statuses.sent;
       }
     } else if (d.state === "waiting" || d.state === "sending") {
       note(d.assignment, text(d.state), "waiting");

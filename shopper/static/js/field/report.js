@@ -16,7 +16,9 @@
   var assignment = config.assignment;
   var key = store.key(config.user, assignment.id);
   var form = document.getElementById("report");
-  var EDITABLE = ["assigned", "draft", "returned"];
+  // Statuses, limits and rules come from the server (shopper/field/client.py), never a copy.
+  var statuses = config.statuses;
+  var NA = config.na;
 
   /* "What to observe" opens the first time this assignment is opened here, then stays folded. */
   (function briefing() {
@@ -84,13 +86,13 @@
     if (found[0].type === "radio") {
       var checked = Array.prototype.find.call(found, function (r) { return r.checked; });
       if (!checked) return null;
-      if (checked.value === "na") return "na";
+      if (checked.value === NA) return NA;
       return q.type === "scale" ? parseInt(checked.value, 10) : checked.value;
     }
     var el = found[0];
     if (q.type === "text") return el.value.trim() ? el.value : null;
     var na = inputs("a-" + q.code + "-na")[0];
-    if (na && na.checked) return "na";
+    if (na && na.checked) return NA;
     if (el.value === "") return el.validity && el.validity.badInput ? BAD : null;
     var number = Number(el.value);
     return isFinite(number) ? number : BAD;
@@ -100,10 +102,10 @@
     var found = inputs("a-" + q.code);
     Array.prototype.forEach.call(found, function (el) {
       if (el.type === "radio") el.checked = value !== null && value !== undefined && el.value === String(value);
-      else el.value = value === null || value === undefined || value === "na" ? "" : String(value);
+      else el.value = value === null || value === undefined || value === NA ? "" : String(value);
     });
     var na = inputs("a-" + q.code + "-na")[0];
-    if (na) na.checked = value === "na";
+    if (na) na.checked = value === NA;
   }
 
   function readBody() {
@@ -146,7 +148,7 @@
       : { visited_on: null, time_in: null, time_out: null, answers: {} };
   }
 
-  /* ---- the same rules as the server (shopper/domain/answers.py, services/visits.py) ---- */
+  /* ---- the server's rules, as the page gives them (config.needs, config.visit_rules) ---- */
 
   function answered(value) {
     return typeof value === "string" ? value.trim() !== "" : value !== null && value !== undefined;
@@ -188,12 +190,15 @@
     if (wrong || t.error.textContent === config.visit_rules.time_order) t.error.hidden = !wrong;
   }
 
+  /* Which questions a complete report must answer, and which need a photo (domain/answers.py). */
+  var needs = { answer: new Set(config.needs.answer), photo: new Set(config.needs.photo) };
+
   function check(body) {
     var problems = {};
-    var tomorrow = new Date();
-    tomorrow.setDate(tomorrow.getDate() + 1);
+    var latest = new Date();
+    latest.setDate(latest.getDate() + config.visit_rules.days_ahead);
     if (!body.visited_on) problems.visited_on = text("date_missing");
-    else if (body.visited_on > isoDay(tomorrow)) problems.visited_on = text("date_future");
+    else if (body.visited_on > isoDay(latest)) problems.visited_on = text("date_future");
     if (!body.time_in) problems.time_in = text("time_in_missing");
     if (!body.time_out) problems.time_out = text("time_out_missing");
     else if (outOfOrder(body)) problems.time_out = config.visit_rules.time_order;
@@ -202,10 +207,8 @@
       var value = body.answers[q.code] ? body.answers[q.code].value : null;
       var hasPhoto = photoCount(q.code) > 0;
       if (badValues[q.code]) problems[field] = text("must_be_number");
-      else if (q.type === "photo") {
-        if ((q.required || q.photo === "required") && !hasPhoto) problems[field] = text("photo_required");
-      } else if (q.required && !answered(value)) problems[field] = text("answer_required");
-      else if (q.photo === "required" && !hasPhoto) problems[field] = text("photo_required");
+      else if (needs.answer.has(q.code) && !answered(value)) problems[field] = text("answer_required");
+      else if (needs.photo.has(q.code) && !hasPhoto) problems[field] = text("photo_required");
     });
     return problems;
   }
@@ -339,7 +342,7 @@
     if (state === "sent") {
       if (els.badge) {
         els.badge.textContent = text("status_submitted");
-        els.badge.className = "badge status-submitted";
+        els.badge.className = "badge status-" + statuses.sent;
       }
     }
   }
@@ -609,17 +612,17 @@
     if (d.assignment !== assignment.id) return;
     var step = d.kind + ":" + d.state;
     var quiet = locked || refused;
-    if (step === "draft:saving" && !quiet) status(text("saving"));
-    else if (step === "draft:saved") {
+    if (step === "save:saving" && !quiet) status(text("saving"));
+    else if (step === "save:saved") {
       visit = d.visit;
       serverPhotos = d.visit.photos;
       renderAllPhotos();
       if (!quiet) status(text("saved"));
-    } else if (step === "draft:offline" && !quiet) status(text("offline"));
-    else if (step === "draft:rejected") {
+    } else if (step === "save:offline" && !quiet) status(text("offline"));
+    else if (step === "save:rejected") {
       status(text("not_saved", { message: d.error.message }));
       if (d.error.fields) showProblems(d.error.fields, true);
-    } else if (step === "draft:conflict") {
+    } else if (step === "save:conflict") {
       lock();
       showSubmission("conflict", d.error.message);
     } else if (d.kind === "photo") {
@@ -674,7 +677,7 @@
       visit: visit,
       storedAt: Date.now(),
     }).catch(function () {});
-    if (EDITABLE.indexOf(status_) < 0) {
+    if (statuses.editable.indexOf(status_) < 0) {
       fill(bodyOf(visit));
       showSubmission("sent");
       lock();
@@ -719,11 +722,11 @@
   /* A page that is no longer editable: the phone's copy has done its job. */
   async function settle() {
     var status_ = assignment.status;
-    if (status_ !== "submitted" && status_ !== "approved" && status_ !== "cancelled") return;
+    if (statuses.editable.indexOf(status_) >= 0) return;
     var queued = await store.get("outbox", key).catch(function () { return null; });
     var server = config.visit;
     var ours = !queued || queued.state !== "waiting" || (server && server.client_id === queued.clientId);
-    if (ours || status_ === "cancelled") await store.forget(key).catch(function () {});
+    if (ours || status_ === statuses.cancelled) await store.forget(key).catch(function () {});
   }
 
   form.addEventListener("input", changed);

@@ -180,7 +180,7 @@
         return true;
       }
       if (answer.status === 409) {
-        emit({ kind: "draft", state: "conflict", assignment: assignment, error: errorOf(answer) });
+        emit({ kind: "save", state: "conflict", assignment: assignment, error: errorOf(answer) });
         return false;
       }
       // 413, 422: this file will never be accepted. Drop it and say why on its question.
@@ -201,25 +201,25 @@
       if (draftDue || (photos.length && !visitId)) {
         var body = entry ? Object.assign({}, entry.body, { client_id: undefined }) : draft ? draft.body : {};
         var rev = draft ? draft.rev : null;
-        emit({ kind: "draft", state: "saving", assignment: assignment });
+        emit({ kind: "save", state: "saving", assignment: assignment });
         var saved;
         try {
           saved = await call("PUT", options.api + "/assignments/" + assignment + "/visit", body);
         } catch (error) {
-          if (error instanceof Offline) emit({ kind: "draft", state: "offline", assignment: assignment });
+          if (error instanceof Offline) emit({ kind: "save", state: "offline", assignment: assignment });
           throw error;
         }
         if (saved.status === 200) {
           visitId = saved.json.id;
           await markSaved(key, rev, saved.json);
-          emit({ kind: "draft", state: "saved", assignment: assignment, visit: saved.json });
+          emit({ kind: "save", state: "saved", assignment: assignment, visit: saved.json });
         } else {
           var conflict = saved.status === 409;
           // Not again until the shopper changes something: the same body would be refused the same way.
           if (draft) {
             await store.update("drafts", key, function (d) { return d && d.rev === rev ? Object.assign(d, { rejectedRev: rev }) : undefined; });
           }
-          emit({ kind: "draft", state: conflict ? "conflict" : "rejected", assignment: assignment, error: errorOf(saved) });
+          emit({ kind: "save", state: conflict ? "conflict" : "rejected", assignment: assignment, error: errorOf(saved) });
           if (conflict || !visitId) return;
         }
       }
