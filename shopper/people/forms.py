@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from shopper.config import LANGUAGES
+from shopper.forms import upload_form
 from shopper.models import Role
 from shopper.services.people import COLUMNS, MAX_NAME, PersonFilters
 
@@ -48,17 +48,13 @@ class PersonForm(FlaskForm):
         return {name: self[name].data for name in COLUMNS}
 
 
-class ImportForm(FlaskForm):
-    """Upload a users CSV file."""
-
-    file = FileField(
-        _l("People file (CSV)"),
-        validators=[FileRequired(_l("Choose a CSV file to import."))],
-        description=_l(
-            "UTF-8, comma-separated, with the header email,name,role,language in any order. "
-            "Never put passwords in it."
-        ),
-    )
+ImportForm = upload_form(
+    _l("People file (CSV)"),
+    _l(
+        "UTF-8, comma-separated, with the header email,name,role,language in any order. "
+        "Never put passwords in it."
+    ),
+)
 
 
 _FLAGS = {"yes": True, "no": False}
@@ -95,7 +91,3 @@ class PersonFilterForm(FlaskForm):
             role=role or "",
             active=_FLAGS.get(self.active.data or ""),
         )
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from shopper.forms import upload_form
 from shopper.services.stores import (
     COLUMNS,
     MAX_ADDRESS,
@@ -59,17 +59,13 @@ class EditStoreForm(StoreForm):
     code = None
 
 
-class ImportForm(FlaskForm):
-    """Upload a stores CSV file."""
-
-    file = FileField(
-        _l("Stores file (CSV)"),
-        validators=[FileRequired(_l("Choose a CSV file to import."))],
-        description=_l(
-            "UTF-8, comma-separated, with the header code,name,region,city,address,competitor "
-            "in any order. Rows are matched to stores by code."
-        ),
-    )
+ImportForm = upload_form(
+    _l("Stores file (CSV)"),
+    _l(
+        "UTF-8, comma-separated, with the header code,name,region,city,address,competitor "
+        "in any order. Rows are matched to stores by code."
+    ),
+)
 
 
 class StoreFilterForm(FlaskForm):
@@ -130,7 +126,3 @@ class StoreFilterForm(FlaskForm):
             )
             if value
         }
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""
