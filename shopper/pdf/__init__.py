@@ -492,11 +492,3 @@ def build_document(
 def ensure_fonts(cache_dir=None) -> Fonts:
     """The registered fonts (see :func:`shopper.pdf.fonts.register_fonts`)."""
     return register_fonts(cache_dir)
-
-
-RTL_LOCALES = frozenset({"ar", "fa", "he", "ur"})
-
-
-def locale_is_rtl(locale: str) -> bool:
-    """True for right-to-left UI languages (Urdu here)."""
-    return locale.split("_")[0].split("-")[0].lower() in RTL_LOCALES

@@ -20,7 +20,7 @@ from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, is_rtl_language
 from shopper.pdf import (
     BODY_SIZE,
     CONTENT_WIDTH,
@@ -35,7 +35,6 @@ from shopper.pdf import (
     format_score,
     format_timestamp,
     header_cells,
-    locale_is_rtl,
 )
 from shopper.pdf.fonts import LATIN, Fonts, TextBlock, clean, register_fonts
 
@@ -136,7 +135,7 @@ def build_visit_pdf(
         title=f"{text['document_title']} – {store}",
         footer=page_footer,
         fonts=fonts,
-        rtl=locale_is_rtl(locale),
+        rtl=is_rtl_language(locale),
     )
 
 

@@ -87,3 +87,13 @@ def test_no_file_chosen_is_a_400_that_says_so(client, auth):
     )
     assert response.status_code == 400
     assert "Choose a JSON file to import." in response.get_data(as_text=True)
+
+
+def test_a_checklist_written_right_to_left_previews_right_to_left(client, auth):
+    auth.sign_in_as("coordinator")
+    for path in CHECKLIST_FILES:
+        document = load(path)
+        assert _upload(client, path.read_bytes()).status_code == 302
+        page = client.get(f"/checklists/{document['code']}/versions/1").get_data(as_text=True)
+        direction = "rtl" if document["language"] == "ur" else "ltr"
+        assert f'lang="{document["language"]}" dir="{direction}"' in page, path.name
