@@ -9,10 +9,12 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
+    get_translations,
 )
 from flask_login import current_user
 
 from shopper.config import LANGUAGES
+from shopper.domain import answers
 from shopper.domain import i18n as domain_i18n
 from shopper.domain.scoring import round_pct
 from shopper.extensions import babel
@@ -38,6 +40,13 @@ def text_direction() -> str:
     return domain_i18n.text_direction(str(get_locale()))
 
 
+def answer_text(question: object, value: object, photo_count: int = 0) -> str:
+    """How an answer reads in the reader's language (``domain.answers.answer_text``)."""
+    return answers.answer_text(
+        question, value, photo_count, translations=get_translations(), number=format_decimal
+    )
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and give templates the formatting filters."""
     babel.init_app(
@@ -52,6 +61,7 @@ def init_app(app: Flask) -> None:
         pct=format_pct,
         direction=domain_i18n.text_direction,
     )
+    app.jinja_env.globals.update(answer_text=answer_text, is_answered=answers.is_answered)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor
