@@ -1,4 +1,4 @@
-"""Forms every blueprint shares: the one-button action form and the file upload form."""
+"""What the forms of every blueprint share: the action and upload forms, common fields."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectChoice, SelectField
 
+from shopper.config import LANGUAGES
 from shopper.services.errors import ServiceError
+
+# A list filter's values are those of the API's query string: yes, no, all.
+FLAGS = {"yes": True, "no": False}
 
 
 class ActionForm(FlaskForm):
@@ -31,6 +36,25 @@ def upload_form(label: str, description: str, missing: str | None = None) -> typ
         file = FileField(label, validators=[FileRequired(missing)], description=description)
 
     return ImportForm
+
+
+def language_choices() -> list[SelectChoice]:
+    """The interface languages, each option marked with its own ``lang``."""
+    return [SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()]
+
+
+def state_filter() -> SelectField:
+    """The Active / Deactivated / All filter above a list (``FLAGS`` reads its value)."""
+    return SelectField(
+        _l("State"),
+        choices=[
+            SelectChoice("yes", _l("Active")),
+            SelectChoice("no", _l("Deactivated")),
+            SelectChoice("all", _l("All")),
+        ],
+        default="yes",
+        validate_choice=False,
+    )
 
 
 def show_service_error(form: FlaskForm, error: ServiceError) -> None:

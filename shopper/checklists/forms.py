@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from shopper.config import LANGUAGES
 from shopper.domain.checklist_format import MAX_CODE, MAX_DESCRIPTION, MAX_TITLE
-from shopper.forms import upload_form
+from shopper.forms import language_choices, upload_form
 
 
 class NewChecklistForm(FlaskForm):
@@ -32,7 +31,7 @@ class NewChecklistForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     language = SelectField(
         _l("Language of the questions"),
-        choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
+        choices=language_choices(),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=MAX_DESCRIPTION)])
 

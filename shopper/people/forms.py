@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shopper.config import LANGUAGES
-from shopper.forms import upload_form
+from shopper.forms import FLAGS, language_choices, state_filter, upload_form
 from shopper.models import Role
 from shopper.services.people import COLUMNS, MAX_NAME, PersonFilters
 
@@ -39,7 +38,7 @@ class PersonForm(FlaskForm):
     )
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
+        choices=language_choices(),
         description=_l("The language the person reads the product in; they can change it."),
     )
 
@@ -57,9 +56,6 @@ ImportForm = upload_form(
 )
 
 
-_FLAGS = {"yes": True, "no": False}
-
-
 class PersonFilterForm(FlaskForm):
     """The filters above the people list, read from the query string."""
 
@@ -72,16 +68,7 @@ class PersonFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("All roles")), *_role_choices()],
         validate_choice=False,
     )
-    active = SelectField(
-        _l("State"),
-        choices=[
-            SelectChoice("yes", _l("Active")),
-            SelectChoice("no", _l("Deactivated")),
-            SelectChoice("all", _l("All")),
-        ],
-        default="yes",
-        validate_choice=False,
-    )
+    active = state_filter()
 
     def filters(self) -> PersonFilters:
         """The filters chosen; a value the form does not offer counts as no filter."""
@@ -89,5 +76,5 @@ class PersonFilterForm(FlaskForm):
         return PersonFilters(
             q=(self.q.data or "").strip(),
             role=role or "",
-            active=_FLAGS.get(self.active.data or ""),
+            active=FLAGS.get(self.active.data or ""),
         )

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from shopper.forms import upload_form
+from shopper.forms import FLAGS, state_filter, upload_form
 from shopper.services.stores import (
     COLUMNS,
     MAX_ADDRESS,
@@ -17,9 +17,6 @@ from shopper.services.stores import (
     MAX_REGION,
     StoreFilters,
 )
-
-# The filters' values are those of the API's query string: yes, no, all.
-_FLAGS = {"yes": True, "no": False}
 
 
 class StoreForm(FlaskForm):
@@ -87,16 +84,7 @@ class StoreFilterForm(FlaskForm):
         ],
         validate_choice=False,
     )
-    active = SelectField(
-        _l("State"),
-        choices=[
-            SelectChoice("yes", _l("Active")),
-            SelectChoice("no", _l("Deactivated")),
-            SelectChoice("all", _l("All")),
-        ],
-        default="yes",
-        validate_choice=False,
-    )
+    active = state_filter()
 
     def set_regions(self, regions: list[str]) -> None:
         """Offer the regions the stores name."""
@@ -110,8 +98,8 @@ class StoreFilterForm(FlaskForm):
         return StoreFilters(
             q=(self.q.data or "").strip(),
             region=self.region.data or "",
-            competitor=_FLAGS.get(self.competitor.data or ""),
-            active=_FLAGS.get(self.active.data or ""),
+            competitor=FLAGS.get(self.competitor.data or ""),
+            active=FLAGS.get(self.active.data or ""),
         )
 
     def query_args(self) -> dict[str, str]:
