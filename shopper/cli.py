@@ -10,7 +10,6 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from shopper.domain import json_text
 from shopper.models import Role
 from shopper.services import accounts, backup, checklists, demo, sums, synthetic
 from shopper.services.checklists import ChecklistInvalid
@@ -180,10 +179,7 @@ def generate_demo(stores: int, months: int, seed: int, last_month: datetime | No
 def import_checklist(file: click.utils.LazyFile, draft: bool) -> None:
     """Import a shopper-checklist/1 JSON file (a new checklist, or a new version of one)."""
     try:
-        document = json_text.loads(file.read().decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file.name} is not valid JSON: {error}") from error
-    try:
+        document = checklists.read_document(file.read(checklists.MAX_DOCUMENT_BYTES + 1))
         result = checklists.import_document(document, None, publish=not draft)
     except ChecklistInvalid as error:
         for problem in error.problems:

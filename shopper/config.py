@@ -16,7 +16,6 @@ LANGUAGES = {
     "th": "ไทย",
     "ur": "اردو",
 }
-RTL_LANGUAGES = frozenset({"ur"})
 
 
 def default_settings(instance_path: str) -> dict[str, object]:

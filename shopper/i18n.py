@@ -9,10 +9,13 @@ from flask_babel import (
     format_decimal,
     format_percent,
     get_locale,
+    get_translations,
 )
 from flask_login import current_user
 
-from shopper.config import LANGUAGES, RTL_LANGUAGES
+from shopper.config import LANGUAGES
+from shopper.domain import answers
+from shopper.domain import i18n as domain_i18n
 from shopper.domain.scoring import round_pct
 from shopper.extensions import babel
 
@@ -33,8 +36,15 @@ def format_pct(value: float | None) -> str:
 
 
 def text_direction() -> str:
-    """``rtl`` for right-to-left languages (Urdu), else ``ltr``."""
-    return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
+    """``rtl`` when the reader's language is written right to left (Urdu), else ``ltr``."""
+    return domain_i18n.text_direction(str(get_locale()))
+
+
+def answer_text(question: object, value: object, photo_count: int = 0) -> str:
+    """How an answer reads in the reader's language (``domain.answers.answer_text``)."""
+    return answers.answer_text(
+        question, value, photo_count, translations=get_translations(), number=format_decimal
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -45,8 +55,13 @@ def init_app(app: Flask) -> None:
         default_translation_directories="translations",
     )
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, decimal=format_decimal, pct=format_pct
+        date=format_date,
+        datetime=format_datetime,
+        decimal=format_decimal,
+        pct=format_pct,
+        direction=domain_i18n.text_direction,
     )
+    app.jinja_env.globals.update(answer_text=answer_text, is_answered=answers.is_answered)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor

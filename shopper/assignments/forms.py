@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shopper.forms import upload_form
 from shopper.services.assignments import MAX_BRIEFING, MAX_CANCEL_NOTE
 
 
@@ -70,14 +70,10 @@ class CancelForm(FlaskForm):
     note = TextAreaField(_l("Reason (optional)"), validators=[Length(max=MAX_CANCEL_NOTE)])
 
 
-class ImportForm(FlaskForm):
-    """Upload an assignments CSV file."""
-
-    file = FileField(
-        _l("Assignments file (CSV)"),
-        validators=[FileRequired(_l("Choose a CSV file to import."))],
-        description=_l(
-            "Columns: store, checklist, shopper, first_day, last_day, briefing (store code, "
-            "checklist code, shopper email, dates as YYYY-MM-DD)."
-        ),
-    )
+ImportForm = upload_form(
+    _l("Assignments file (CSV)"),
+    _l(
+        "Columns: store, checklist, shopper, first_day, last_day, briefing (store code, "
+        "checklist code, shopper email, dates as YYYY-MM-DD)."
+    ),
+)

@@ -14,10 +14,10 @@ from shopper.assignments import bp
 from shopper.assignments.forms import AssignForm, CancelForm, EditForm, ImportForm, ReassignForm
 from shopper.domain.workflow import Action, Status, allowed
 from shopper.extensions import db
+from shopper.imports import import_page
 from shopper.models import Role
 from shopper.services import assignments, audit, visits
 from shopper.services.assignments import AssignmentInput
-from shopper.services.csv_files import CsvInvalid
 from shopper.services.errors import ServiceError
 
 FILTERS = ("status", "store", "shopper", "checklist")
@@ -140,28 +140,20 @@ def new() -> object:
 @roles(Role.COORDINATOR)
 def import_file() -> object:
     """Import assignments from CSV: all rows or none, every bad row listed."""
-    form = ImportForm()
-    errors = ()
-    if form.validate_on_submit():
-        try:
-            summary = assignments.import_csv(form.file.data.read(), current_user)
-        except CsvInvalid as error:
-            errors = error.errors
-            form.file.errors = [error.translated()]
-        except ServiceError as error:
-            form.file.errors = [error.translated()]
-        else:
-            flash(
-                _(
-                    "%(created)d assignments created, %(unchanged)d were there already.",
-                    created=summary.created,
-                    unchanged=summary.unchanged,
-                ),
-                "success",
-            )
-            return redirect(url_for("assignments.index"))
-    status = 422 if form.errors else 200
-    return render_template("assignments/import.html", form=form, errors=errors), status
+
+    def run(raw: bytes) -> object:
+        summary = assignments.import_csv(raw, current_user)
+        flash(
+            _(
+                "%(created)d assignments created, %(unchanged)d were there already.",
+                created=summary.created,
+                unchanged=summary.unchanged,
+            ),
+            "success",
+        )
+        return redirect(url_for("assignments.index"))
+
+    return import_page(ImportForm(), "assignments/import.html", run)
 
 
 @bp.get("/<int:assignment_id>")

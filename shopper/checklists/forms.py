@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from shopper.config import LANGUAGES
 from shopper.domain.checklist_format import MAX_CODE, MAX_DESCRIPTION, MAX_TITLE
+from shopper.forms import language_choices, upload_form
 
 
 class NewChecklistForm(FlaskForm):
@@ -32,22 +31,13 @@ class NewChecklistForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     language = SelectField(
         _l("Language of the questions"),
-        choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
+        choices=language_choices(),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=MAX_DESCRIPTION)])
 
 
-class ImportForm(FlaskForm):
-    """Upload a shopper-checklist/1 JSON file."""
-
-    file = FileField(
-        _l("Checklist file (JSON)"),
-        validators=[FileRequired(_l("Choose a JSON file to import."))],
-        description=_l(
-            "A shopper-checklist/1 file. A checklist whose code exists gets a new version."
-        ),
-    )
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""
+ImportForm = upload_form(
+    _l("Checklist file (JSON)"),
+    _l("A shopper-checklist/1 file. A checklist whose code exists gets a new version."),
+    missing=_l("Choose a JSON file to import."),
+)

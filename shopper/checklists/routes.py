@@ -11,14 +11,13 @@ from flask_login import current_user
 from shopper.access import roles
 from shopper.checklists import bp
 from shopper.checklists.builder import builder_config
-from shopper.checklists.forms import ActionForm, ImportForm, NewChecklistForm
-from shopper.domain import json_text
+from shopper.checklists.forms import ImportForm, NewChecklistForm
+from shopper.forms import ActionForm
+from shopper.imports import import_page
 from shopper.models import Role
 from shopper.services import checklists
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
-
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 @bp.get("")
@@ -55,57 +54,31 @@ def new() -> object:
 @roles(Role.COORDINATOR)
 def import_file() -> object:
     """Upload a shopper-checklist/1 file; it is refused whole with every problem listed."""
-    form = ImportForm()
-    problems: tuple = ()
-    if form.validate_on_submit():
-        raw = form.file.data.read(MAX_IMPORT_BYTES + 1)
-        try:
-            if len(raw) > MAX_IMPORT_BYTES:
-                raise ValueError(_("The file is larger than 2 MB."))
-            document = json_text.loads(raw.decode("utf-8-sig"))
-        except json_text.TooDeep:
-            form.file.errors = [
+
+    def run(raw: bytes) -> object:
+        result = checklists.import_document(checklists.read_document(raw), current_user)
+        if result.created:
+            flash(
                 _(
-                    "The file is nested too deeply: at most %(max)d levels of arrays and objects.",
-                    max=json_text.MAX_DEPTH,
-                )
-            ]
-        except (ValueError, UnicodeDecodeError) as error:
-            message = (
-                str(error)
-                if isinstance(error, ValueError) and not isinstance(error, json.JSONDecodeError)
-                else _("The file is not valid JSON: %(error)s", error=str(error))
+                    "Imported %(title)s as version %(number)d.",
+                    title=result.checklist.title,
+                    number=result.version.number,
+                ),
+                "success",
             )
-            form.file.errors = [message]
         else:
-            try:
-                result = checklists.import_document(document, current_user)
-            except ChecklistInvalid as error:
-                problems = error.problems
-                form.file.errors = [error.translated()]
-            except ServiceError as error:
-                form.file.errors = [error.translated()]
-            else:
-                if result.created:
-                    flash(
-                        _(
-                            "Imported %(title)s as version %(number)d.",
-                            title=result.checklist.title,
-                            number=result.version.number,
-                        ),
-                        "success",
-                    )
-                else:
-                    flash(
-                        _(
-                            "The file equals version %(number)d; no new version was made.",
-                            number=result.version.number,
-                        ),
-                        "info",
-                    )
-                return redirect(url_for("checklists.show", code=result.checklist.code))
-    status = 422 if form.errors else 200
-    return render_template("checklists/import.html", form=form, problems=problems), status
+            flash(
+                _(
+                    "The file equals version %(number)d; no new version was made.",
+                    number=result.version.number,
+                ),
+                "info",
+            )
+        return redirect(url_for("checklists.show", code=result.checklist.code))
+
+    return import_page(
+        ImportForm(), "checklists/import.html", run, limit=checklists.MAX_DOCUMENT_BYTES
+    )
 
 
 @bp.get("/<code>")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from shopper.domain.checklist_format import (
     Checklist,
@@ -11,7 +12,7 @@ from shopper.domain.checklist_format import (
     Question,
     is_storable_text,
 )
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 
 MAX_TEXT_ANSWER = 4000
 # Photos one question may hold; the phone page is told the same number.
@@ -147,3 +148,61 @@ def _finite_number(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return math.isfinite(value)
+
+
+# How an answer reads, the same on the pages, in the visit PDF and wherever a
+# report is shown: these words and ``answer_text`` below, nowhere else.
+NOT_ANSWERED = N_("Not answered")
+YES = N_("Yes")
+NO = N_("No")
+NOT_APPLICABLE = N_("N/A")
+SCALE_VALUE = N_("%(value)s on %(min)s–%(max)s")
+PHOTOS = N_plural("%(num)d photo", "%(num)d photos")
+_ENGLISH = gettext.NullTranslations()
+
+
+def is_answered(question: Question, value: object, photo_count: int = 0) -> bool:
+    """True when the report answers ``question``: a photo question by its photos, others by a value."""
+    if question.type == "photo":
+        return photo_count > 0
+    return _answered(value)
+
+
+def answer_text(
+    question: Question,
+    value: object,
+    photo_count: int = 0,
+    *,
+    translations: gettext.NullTranslations = _ENGLISH,
+    number: Callable[[object], str] = str,
+) -> str:
+    """How an answer reads to people: "Yes", "N/A", "4 on 1–5", the option's label,
+    "7.5 min", the text as typed, "2 photos", or "Not answered".
+
+    ``translations`` gives the reader's words (English by default); ``number``
+    writes a number in the reader's locale. Text people typed (a text answer,
+    an option's label, a unit) is never translated.
+    """
+    if not is_answered(question, value, photo_count):
+        return translations.gettext(NOT_ANSWERED)
+    if question.type == "photo":
+        singular, plural = PHOTOS
+        return translations.ngettext(singular, plural, photo_count) % {"num": photo_count}
+    if question.type == "text":
+        return str(value)  # "na" typed in a text box is what the shopper wrote
+    if value == NA:
+        return translations.gettext(NOT_APPLICABLE)
+    if question.type == "yes_no" and value in ("yes", "no"):
+        return translations.gettext(YES if value == "yes" else NO)
+    if question.type == "scale":
+        return translations.gettext(SCALE_VALUE) % {
+            "value": number(value),
+            "min": number(question.min),
+            "max": number(question.max),
+        }
+    if question.type == "choice":
+        option = question.option(str(value))
+        return option.label if option is not None else str(value)
+    if question.type == "number":
+        return f"{number(value)} {question.unit}".strip()
+    return str(value)

@@ -18,3 +18,18 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     The web layer picks the form with ngettext for the count in ``num``.
     """
     return singular, plural
+
+
+# Languages written right to left, by primary subtag. The interface speaks one
+# of them (Urdu); a checklist may be written in any, so the list is not LANGUAGES'.
+RTL_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+
+def is_rtl_language(tag: str) -> bool:
+    """True when the language ``tag`` (``ur``, ``ur-PK``, ``ur_PK``) is written right to left."""
+    return tag.replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
+
+
+def text_direction(tag: str) -> str:
+    """The HTML ``dir`` of a language: ``rtl`` or ``ltr``."""
+    return "rtl" if is_rtl_language(tag) else "ltr"

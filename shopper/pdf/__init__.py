@@ -101,6 +101,15 @@ def _babel(locale: str):
         return Locale.parse("en")
 
 
+def format_number(value: object, locale: str) -> str:
+    """A number as people typed it, in the locale's signs (as the pages write it)."""
+    from babel.numbers import format_decimal
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return clean(value)
+    return format_decimal(value, locale=_babel(locale))
+
+
 def format_date(day: date, locale: str) -> str:
     """A date in the reader's language (``Oct 3, 2026``)."""
     from babel.dates import format_date as babel_date
@@ -492,11 +501,3 @@ def build_document(
 def ensure_fonts(cache_dir=None) -> Fonts:
     """The registered fonts (see :func:`shopper.pdf.fonts.register_fonts`)."""
     return register_fonts(cache_dir)
-
-
-RTL_LOCALES = frozenset({"ar", "fa", "he", "ur"})
-
-
-def locale_is_rtl(locale: str) -> bool:
-    """True for right-to-left UI languages (Urdu here)."""
-    return locale.split("_")[0].split("-")[0].lower() in RTL_LOCALES

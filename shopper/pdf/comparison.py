@@ -20,7 +20,7 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from shopper.domain.comparison import Comparison, QuestionRow, StoreRow
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, is_rtl_language
 from shopper.domain.scoring import round_pct
 from shopper.pdf import (
     BODY_SIZE,
@@ -43,7 +43,6 @@ from shopper.pdf import (
     format_timestamp,
     header_cells,
     heading,
-    locale_is_rtl,
     note,
 )
 from shopper.pdf.fonts import LATIN, Fonts, TextBlock, draw_text, register_fonts
@@ -178,7 +177,7 @@ def build_comparison_pdf(
         title=f"{text['document_title']} – {comparison.title}",
         footer=footer,
         fonts=fonts,
-        rtl=locale_is_rtl(locale),
+        rtl=is_rtl_language(locale),
     )
 
 

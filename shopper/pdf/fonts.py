@@ -195,7 +195,12 @@ def _primary(text: str) -> str:
 
 
 def is_rtl(text: str) -> bool:
-    """True when the first strong letter of ``text`` is right-to-left."""
+    """True when the first strong letter of ``text`` is right-to-left.
+
+    The direction of one piece of text by its letters (HTML's ``dir="auto"``),
+    for a store name or answer in any script; which languages are written right
+    to left is ``shopper.domain.i18n.RTL_LANGUAGES``.
+    """
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):

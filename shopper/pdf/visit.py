@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from gettext import NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,8 @@ from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table
 
-from shopper.domain.i18n import N_
+from shopper.domain.answers import NO, NOT_APPLICABLE, YES, answer_text
+from shopper.domain.i18n import N_, is_rtl_language
 from shopper.pdf import (
     BODY_SIZE,
     CONTENT_WIDTH,
@@ -30,12 +31,12 @@ from shopper.pdf import (
     Labels,
     build_document,
     data_table,
+    format_number,
     format_percent,
     format_points,
     format_score,
     format_timestamp,
     header_cells,
-    locale_is_rtl,
 )
 from shopper.pdf.fonts import LATIN, Fonts, TextBlock, clean, register_fonts
 
@@ -55,17 +56,16 @@ DEFAULT_LABELS: dict[str, str] = {
     "points_of": N_("%(earned)s / %(possible)s"),
     "critical_failure": N_("Critical failure"),
     "critical_question": N_("critical"),
-    "yes": N_("Yes"),
-    "no": N_("No"),
-    "na": N_("N/A"),
-    "not_answered": N_("Not answered"),
+    # The same words as an answer's (the critical-failure tile, a question not counted).
+    "yes": YES,
+    "no": NO,
+    "na": NOT_APPLICABLE,
     "section": N_("Section"),
     "score": N_("Score %"),
     "answer": N_("Answer"),
     "standard": N_("Standard"),
     "comment": N_("Comment"),
     "photos": N_("Photos"),
-    "scale_value": N_("%(value)s (%(min)s–%(max)s)"),
     "no_score": N_("not scored"),
     "page_of": N_("Page %(page)s of %(pages)s"),
     "generated": N_("Generated %(time)s"),
@@ -109,17 +109,20 @@ def build_visit_pdf(
     details: Sequence[tuple[str, str]] = (),
     footer: str | None = None,
     font_cache: Path | None = None,
+    translations: NullTranslations | None = None,
 ) -> bytes:
     """One visit report as a PDF.
 
     ``sections`` come from ``services.visits.report_view``; ``photo_path(photo)``
     gives a photo's thumbnail file or None; a photo whose file is missing or
     unreadable (or whose ``photo_path`` raises) is left out.
-    ``details`` are extra (label, value) lines for the header.
+    ``details`` are extra (label, value) lines for the header. ``translations``
+    (the reader's, e.g. ``flask_babel.get_translations()``) word the answers as the
+    pages do; ``labels`` the rest.
     """
     fonts = register_fonts(font_cache)
     text = Labels(DEFAULT_LABELS, labels)
-    report = _Report(text, locale, fonts, photo_path)
+    report = _Report(text, locale, fonts, photo_path, translations or NullTranslations())
     story: list[Flowable] = []
     story += report.header(title, store, shopper, visited, details)
     story += report.totals(scores, sections)
@@ -136,7 +139,7 @@ def build_visit_pdf(
         title=f"{text['document_title']} – {store}",
         footer=page_footer,
         fonts=fonts,
-        rtl=locale_is_rtl(locale),
+        rtl=is_rtl_language(locale),
     )
 
 
@@ -146,6 +149,7 @@ class _Report:
     locale: str
     fonts: Fonts
     photo_path: Callable[[Photo], Path | None]
+    translations: NullTranslations
 
     def block(self, value: object, **options) -> TextBlock:
         return TextBlock(clean(value), fonts=self.fonts, **options)
@@ -328,34 +332,14 @@ class _Report:
         )
 
     def answer_text(self, answer: AnswerView) -> str:
-        """The answer as the manager reads it: Yes/No/N/A, scale value, option label, number + unit."""
-        t = self.text
-        question = answer.question
-        value = answer.value
-        kind = getattr(question, "type", "text")
-        if kind == "photo" and value in (None, ""):
-            return "" if answer.photos else t["not_answered"]
-        if value is None or value == "":
-            return t["not_answered"]
-        if value == "na":
-            return t["na"]
-        if kind == "yes_no":
-            return t["yes"] if value == "yes" else t["no"] if value == "no" else clean(value)
-        if kind == "scale":
-            return t.format(
-                "scale_value",
-                value=_number(value, self.locale),
-                min=_number(question.min, self.locale),
-                max=_number(question.max, self.locale),
-            )
-        if kind == "choice":
-            option = question.option(str(value)) if hasattr(question, "option") else None
-            return clean(option.label) if option else clean(value)
-        if kind == "number":
-            unit = clean(getattr(question, "unit", ""))
-            number = _number(value, self.locale)
-            return f"{number} {unit}".strip()
-        return clean(value)
+        """The answer in the words the pages use (``domain.answers.answer_text``)."""
+        return answer_text(
+            answer.question,
+            answer.value,
+            len(answer.photos),
+            translations=self.translations,
+            number=lambda value: format_number(value, self.locale),
+        )
 
     def photos(self, photos: Sequence[Photo]) -> Flowable | None:
         """Thumbnails, four to a row; files that are missing or unreadable are skipped."""
@@ -393,10 +377,3 @@ class _Report:
             return None
         scale = min(PHOTO_BOX / width, PHOTO_BOX / height)
         return Image(str(path), width=width * scale, height=height * scale)
-
-
-def _number(value: object, locale: str) -> str:
-    """A number as typed (``7``, ``7.5``) in the locale's digits and separator."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return clean(value)
-    return format_points(float(value), locale)

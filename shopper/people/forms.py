@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shopper.config import LANGUAGES
+from shopper.forms import FLAGS, language_choices, state_filter, upload_form
 from shopper.models import Role
 from shopper.services.people import COLUMNS, MAX_NAME, PersonFilters
 
@@ -39,7 +38,7 @@ class PersonForm(FlaskForm):
     )
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, name, {"lang": code}) for code, name in LANGUAGES.items()],
+        choices=language_choices(),
         description=_l("The language the person reads the product in; they can change it."),
     )
 
@@ -48,20 +47,13 @@ class PersonForm(FlaskForm):
         return {name: self[name].data for name in COLUMNS}
 
 
-class ImportForm(FlaskForm):
-    """Upload a users CSV file."""
-
-    file = FileField(
-        _l("People file (CSV)"),
-        validators=[FileRequired(_l("Choose a CSV file to import."))],
-        description=_l(
-            "UTF-8, comma-separated, with the header email,name,role,language in any order. "
-            "Never put passwords in it."
-        ),
-    )
-
-
-_FLAGS = {"yes": True, "no": False}
+ImportForm = upload_form(
+    _l("People file (CSV)"),
+    _l(
+        "UTF-8, comma-separated, with the header email,name,role,language in any order. "
+        "Never put passwords in it."
+    ),
+)
 
 
 class PersonFilterForm(FlaskForm):
@@ -76,16 +68,7 @@ class PersonFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("All roles")), *_role_choices()],
         validate_choice=False,
     )
-    active = SelectField(
-        _l("State"),
-        choices=[
-            SelectChoice("yes", _l("Active")),
-            SelectChoice("no", _l("Deactivated")),
-            SelectChoice("all", _l("All")),
-        ],
-        default="yes",
-        validate_choice=False,
-    )
+    active = state_filter()
 
     def filters(self) -> PersonFilters:
         """The filters chosen; a value the form does not offer counts as no filter."""
@@ -93,9 +76,5 @@ class PersonFilterForm(FlaskForm):
         return PersonFilters(
             q=(self.q.data or "").strip(),
             role=role or "",
-            active=_FLAGS.get(self.active.data or ""),
+            active=FLAGS.get(self.active.data or ""),
         )
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""

@@ -15,32 +15,21 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from shopper.access import roles
 from shopper.domain import policy
+from shopper.forms import ActionForm, show_service_error
+from shopper.imports import import_page
 from shopper.models import Role, User
 from shopper.people import bp
-from shopper.people.forms import ActionForm, ImportForm, PersonFilterForm, PersonForm
+from shopper.people.forms import ImportForm, PersonFilterForm, PersonForm
 from shopper.services import accounts, people
-from shopper.services.csv_files import MAX_CSV_BYTES, CsvInvalid
 from shopper.services.errors import ServiceError
 from shopper.services.people import Invited
 
 
 def _invitation_days() -> int:
     return current_app.config["INVITATION_DAYS"]
-
-
-def _show_error(form: FlaskForm, error: ServiceError) -> None:
-    """Put a refusal of the service at the fields it names, else above the form."""
-    placed = False
-    for name, text in error.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, text]
-            placed = True
-    if not placed:
-        flash(error.translated(), "error")
 
 
 def _links_page(invited: Sequence[Invited], unchanged: Sequence[User] = ()) -> object:
@@ -87,7 +76,7 @@ def new() -> object:
     try:
         invited = people.add_person(form.person_values(), _invitation_days())
     except ServiceError as error:
-        _show_error(form, error)
+        show_service_error(form, error)
         return render_template("people/new.html", form=form), error.status
     return _links_page([invited])
 
@@ -96,31 +85,17 @@ def new() -> object:
 @roles(Role.COORDINATOR)
 def import_file() -> object:
     """Upload a users file; refused whole with every problem listed, else show the new links."""
-    form = ImportForm()
-    problems: tuple = ()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            result = people.import_csv(form.file.data.read(MAX_CSV_BYTES + 1), _invitation_days())
-        except CsvInvalid as error:
-            problems = error.errors
-            status = error.status
-        except ServiceError as error:
-            form.file.errors = [*form.file.errors, error.translated()]
-            status = error.status
-        else:
-            return _links_page(result.created, result.unchanged)
-    elif form.is_submitted():
-        status = 400
-    return (
-        render_template(
-            "people/import.html",
-            form=form,
-            problems=problems,
-            columns=",".join(people.COLUMNS),
-            required=", ".join(people.REQUIRED_COLUMNS),
-        ),
-        status,
+
+    def run(raw: bytes) -> object:
+        result = people.import_csv(raw, _invitation_days())
+        return _links_page(result.created, result.unchanged)
+
+    return import_page(
+        ImportForm(),
+        "people/import.html",
+        run,
+        columns=",".join(people.COLUMNS),
+        required=", ".join(people.REQUIRED_COLUMNS),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shopper.domain import json_text
 from shopper.domain.checklist_format import (
     FORMAT,
     MAX_TITLE,
@@ -31,8 +32,10 @@ from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, User, utcnow
 from shopper.services.errors import Conflict, Invalid, NotFound
 
-# A draft is whatever the builder last sent; this bounds what one may hold.
-MAX_DRAFT_BYTES = 2 * 1024 * 1024
+# A checklist file as the page, the command line and the API take it: at most this many bytes.
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+# A draft is whatever the builder last sent; it may hold what a file may.
+MAX_DRAFT_BYTES = MAX_DOCUMENT_BYTES
 
 
 class ChecklistInvalid(Invalid):
@@ -57,6 +60,49 @@ class ImportResult:
     checklist: Checklist
     version: ChecklistVersion
     created: bool
+
+
+def read_document(raw: bytes) -> object:
+    """The JSON of a checklist file, or Invalid saying what to fix.
+
+    At most ``MAX_DOCUMENT_BYTES``; UTF-8 with or without a BOM; JSON errors
+    name their line and column. Whether it is a valid checklist is
+    ``import_document``'s question.
+    """
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise Invalid(
+            N_("The file is larger than %(size)d MB."),
+            {"size": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            N_("The file is not UTF-8 text (line %(line)d). Save it as UTF-8 and try again."),
+            {"line": raw[: error.start].count(b"\n") + 1},
+        ) from error
+    try:
+        return json_text.loads(text)
+    except json.JSONDecodeError as error:
+        raise Invalid(
+            N_("The file is not valid JSON: %(problem)s at line %(line)d, column %(column)d."),
+            {"problem": error.msg, "line": error.lineno, "column": error.colno},
+        ) from error
+    except json_text.TooDeep as error:
+        raise Invalid(
+            N_("The file is nested too deeply: at most %(max)d levels of arrays and objects."),
+            {"max": json_text.MAX_DEPTH},
+        ) from error
+    except json_text.Unstorable as error:
+        raise Invalid(
+            N_("%(field)s contains control characters."),
+            {"field": error.field},
+            fields={error.field: "control_characters"},
+        ) from error
+    except ValueError as error:  # NaN or Infinity, which JSON does not have
+        raise Invalid(
+            N_("The file is not valid JSON: %(problem)s."), {"problem": str(error)}
+        ) from error
 
 
 def list_checklists(include_archived: bool = True) -> list[Checklist]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from shopper.forms import FLAGS, state_filter, upload_form
 from shopper.services.stores import (
     COLUMNS,
     MAX_ADDRESS,
@@ -17,9 +17,6 @@ from shopper.services.stores import (
     MAX_REGION,
     StoreFilters,
 )
-
-# The filters' values are those of the API's query string: yes, no, all.
-_FLAGS = {"yes": True, "no": False}
 
 
 class StoreForm(FlaskForm):
@@ -59,17 +56,13 @@ class EditStoreForm(StoreForm):
     code = None
 
 
-class ImportForm(FlaskForm):
-    """Upload a stores CSV file."""
-
-    file = FileField(
-        _l("Stores file (CSV)"),
-        validators=[FileRequired(_l("Choose a CSV file to import."))],
-        description=_l(
-            "UTF-8, comma-separated, with the header code,name,region,city,address,competitor "
-            "in any order. Rows are matched to stores by code."
-        ),
-    )
+ImportForm = upload_form(
+    _l("Stores file (CSV)"),
+    _l(
+        "UTF-8, comma-separated, with the header code,name,region,city,address,competitor "
+        "in any order. Rows are matched to stores by code."
+    ),
+)
 
 
 class StoreFilterForm(FlaskForm):
@@ -91,16 +84,7 @@ class StoreFilterForm(FlaskForm):
         ],
         validate_choice=False,
     )
-    active = SelectField(
-        _l("State"),
-        choices=[
-            SelectChoice("yes", _l("Active")),
-            SelectChoice("no", _l("Deactivated")),
-            SelectChoice("all", _l("All")),
-        ],
-        default="yes",
-        validate_choice=False,
-    )
+    active = state_filter()
 
     def set_regions(self, regions: list[str]) -> None:
         """Offer the regions the stores name."""
@@ -114,8 +98,8 @@ class StoreFilterForm(FlaskForm):
         return StoreFilters(
             q=(self.q.data or "").strip(),
             region=self.region.data or "",
-            competitor=_FLAGS.get(self.competitor.data or ""),
-            active=_FLAGS.get(self.active.data or ""),
+            competitor=FLAGS.get(self.competitor.data or ""),
+            active=FLAGS.get(self.active.data or ""),
         )
 
     def query_args(self) -> dict[str, str]:
@@ -130,7 +114,3 @@ class StoreFilterForm(FlaskForm):
             )
             if value
         }
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""

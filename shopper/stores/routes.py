@@ -7,29 +7,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from shopper.access import roles
+from shopper.forms import ActionForm, show_service_error
+from shopper.imports import import_page
 from shopper.models import Role, Store
 from shopper.services import stores
-from shopper.services.csv_files import MAX_CSV_BYTES, CsvInvalid
 from shopper.services.errors import ServiceError
 from shopper.stores import bp
-from shopper.stores.forms import (
-    ActionForm,
-    EditStoreForm,
-    ImportForm,
-    StoreFilterForm,
-    StoreForm,
-)
-
-
-def _show_error(form: FlaskForm, error: ServiceError) -> None:
-    """Put a refusal of the service at the fields it names, else above the form."""
-    placed = False
-    for name, text in error.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, text]
-            placed = True
-    if not placed:
-        flash(error.translated(), "error")
+from shopper.stores.forms import EditStoreForm, ImportForm, StoreFilterForm, StoreForm
 
 
 @bp.get("")
@@ -71,7 +55,7 @@ def new() -> object:
     try:
         store = stores.create_store(form.store_values())
     except ServiceError as error:
-        _show_error(form, error)
+        show_service_error(form, error)
         return _form_page(form, None, error.status)
     flash(_("Store %(code)s is added.", code=store.code), "success")
     return redirect(url_for("stores.index"))
@@ -88,7 +72,7 @@ def edit(code: str) -> object:
     try:
         stores.update_store(store, form.store_values())
     except ServiceError as error:
-        _show_error(form, error)
+        show_service_error(form, error)
         return _form_page(form, store, error.status)
     flash(_("Store %(code)s is saved.", code=store.code), "success")
     return redirect(url_for("stores.index"))
@@ -127,41 +111,26 @@ def _set_active(code: str, active: bool, message: str) -> object:
 @roles(Role.COORDINATOR)
 def import_file() -> object:
     """Upload a stores file; it is refused whole with every problem listed by line and column."""
-    form = ImportForm()
-    problems: tuple = ()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            summary = stores.import_csv(form.file.data.read(MAX_CSV_BYTES + 1))
-        except CsvInvalid as error:
-            problems = error.errors
-            status = error.status
-        except ServiceError as error:
-            form.file.errors = [*form.file.errors, error.translated()]
-            status = error.status
-        else:
-            flash(
-                _(
-                    "Stores imported: %(created)d added, %(updated)d changed, "
-                    "%(unchanged)d unchanged.",
-                    created=summary.created,
-                    updated=summary.updated,
-                    unchanged=summary.unchanged,
-                ),
-                "success",
-            )
-            return redirect(url_for("stores.index"))
-    elif form.is_submitted():
-        status = 400
-    return (
-        render_template(
-            "stores/import.html",
-            form=form,
-            problems=problems,
-            columns=",".join(stores.COLUMNS),
-            required=", ".join(stores.REQUIRED_COLUMNS),
-        ),
-        status,
+
+    def run(raw: bytes) -> object:
+        summary = stores.import_csv(raw)
+        flash(
+            _(
+                "Stores imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
+                created=summary.created,
+                updated=summary.updated,
+                unchanged=summary.unchanged,
+            ),
+            "success",
+        )
+        return redirect(url_for("stores.index"))
+
+    return import_page(
+        ImportForm(),
+        "stores/import.html",
+        run,
+        columns=",".join(stores.COLUMNS),
+        required=", ".join(stores.REQUIRED_COLUMNS),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -135,6 +135,7 @@ def visit_pdf(visit_id: int) -> Response:
         generated_at=utcnow(),
         locale=str(get_locale()),
         font_cache=Path(current_app.instance_path) / "fonts",
+        translations=get_translations(),
     )
     name = f"visit-{visit.id}-{assignment.store.code}.pdf"
     return Response(

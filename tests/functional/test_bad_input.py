@@ -161,7 +161,7 @@ def test_a_deeply_nested_checklist_file_is_refused_by_page_and_cli(client, world
     file.write_text(NESTED)
     result = runner.invoke(args=["checklist", "import", str(file)])
     assert result.exit_code == 1
-    assert "is not valid JSON: nested deeper than 32 levels" in result.output
+    assert "The file is nested too deeply: at most 32 levels" in result.output
 
 
 def test_a_nul_character_is_refused_in_path_query_form_and_json(app, client, world) -> None:

@@ -587,7 +587,7 @@ def test_visit_report_shows_answers_points_and_flags(tmp_path):
         "Within 10 seconds",
         "Critical failure",
         "No",
-        "4 (1–5)",
+        "4 on 1–5",
         "7.5 / 10",
         "N/A",
         "7.5 min",
