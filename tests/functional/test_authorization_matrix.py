@@ -14,11 +14,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from shopper.extensions import db
@@ -26,6 +25,7 @@ from shopper.models import Assignment, Role, Store, User
 from shopper.services import accounts, checklists, photos, visits
 from shopper.services.assignments import AssignmentInput, create_assignments
 from tests.factories import jpeg, visit_body
+from tests.support import snapshots
 from tests.support.authorization import (
     DRAFT_VERSION,
     EXPECTED,
@@ -88,7 +88,7 @@ class World:
     spare_token: dict[str, int] = field(default_factory=dict)  # email → token id
     invitation: str = ""
     draft_number: int = 0  # the open draft version of both checklists
-    snapshot: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
+    snapshot: snapshots.Snapshot = field(default_factory=dict)
 
 
 def _user(email: str) -> User:
@@ -142,22 +142,13 @@ def build_world(app: Flask) -> World:
             user = _user(email)
             world.bearer[email] = accounts.create_token(user, "bearer").secret
             world.spare_token[email] = accounts.create_token(user, "spare").token.id
-        world.snapshot = {
-            table: [dict(row._mapping) for row in db.session.execute(table.select())]
-            for table in db.metadata.sorted_tables
-        }
-        return world
+    world.snapshot = snapshots.take(app)
+    return world
 
 
 def restore(app: Flask, world: World) -> None:
-    """Put every table back as the snapshot holds it."""
-    with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        for table in db.metadata.sorted_tables:
-            if world.snapshot[table]:
-                db.session.execute(table.insert(), world.snapshot[table])
-        db.session.commit()
+    """Put every table back as it was when the world was built."""
+    snapshots.restore(app, world.snapshot)
 
 
 def argument(
