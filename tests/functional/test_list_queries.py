@@ -8,6 +8,7 @@ cannot hide behind the session's identity map.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -165,6 +166,14 @@ def test_a_list_runs_no_more_queries_for_20_rows_than_for_4(
     with count_queries() as many:
         many_body = read()
     assert len(many_body) > len(few_body), "the list did not grow with its rows"
-    assert len(many) <= len(few), "\n".join(
-        [f"{len(few)} statements for {FEW} rows, {len(many)} for {MANY}:", *many]
-    )
+    assert len(many) <= len(few), grown(few, many)
+
+
+def grown(few: list[str], many: list[str]) -> str:
+    """The statements that ran more often with many rows than with few, and how often."""
+    before, after = Counter(few), Counter(many)
+    lines = [f"{len(few)} statements for {FEW} rows, {len(many)} for {MANY}; run more often:"]
+    for statement, times in after.items():
+        if times > before[statement]:
+            lines.append(f"{before[statement]} → {times} × {' '.join(statement.split())[:300]}")
+    return "\n".join(lines)
