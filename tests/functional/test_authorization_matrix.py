@@ -21,6 +21,8 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from shopper.access import PUBLIC as PUBLIC_ACCESS
+from shopper.domain import policy
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Role, Store, User
 from shopper.services import accounts, checklists, photos, visits
@@ -30,6 +32,9 @@ from tests.support import snapshots
 from tests.support.authorization import (
     DRAFT_VERSION,
     EXPECTED,
+    MANAGE,
+    READERS,
+    Outcome,
     Side,
     expected,
     outcome_of,
@@ -284,7 +289,61 @@ def test_the_table_agrees_with_the_roles_each_view_declares(app: Flask) -> None:
                 views = "PUBLIC" if declared == PUBLIC_ACCESS else sorted(map(str, declared))
             if says != views:
                 disagreements.append(f"{key}: the table says {says}, the view declares {views}")
-    assert disagreements == []
+    assert not disagreements, "\n".join(disagreements)
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class _Work:
+    shopper_id: int
+    status: Status
+    last_day: date
+
+
+def test_the_table_follows_the_policy() -> None:
+    """Roles that read or manage are the policy's; row rules say what its functions say."""
+    assert READERS.roles == policy.READ_EVERYTHING
+    assert MANAGE.roles == policy.MANAGE
+    disagreements = []
+    for role in Role:
+        person = _Person(1, role)
+        for side in Side:
+            owner_id = person.id if side is Side.OWN else 2
+            sent = _Work(owner_id, Status.SUBMITTED, date.today())
+            open_work = _Work(owner_id, Status.DRAFT, date.today())
+            sees = policy.may_see_assignment(person, sent)
+            fills = policy.may_fill_report(person, open_work)
+            revokes = policy.may_revoke_token(person, owner_id)
+            reads = policy.may_read_checklist_version(person, True, side is Side.OWN)
+            drafts = policy.may_read_checklist_version(person, False, side is Side.OWN)
+            rows = [
+                ("POST", "/account/tokens/{token_id}/revoke", EXPECTED, revokes),
+                ("GET", "/visits/{assignment_id}", EXPECTED, sees),
+                ("GET", "/api/v1/assignments/{assignment_id}", EXPECTED, sees),
+                ("GET", "/api/v1/visits/{visit_id}", EXPECTED, sees),
+                ("GET", "/api/v1/photos/{photo_id}", EXPECTED, sees),
+                ("PUT", "/api/v1/assignments/{assignment_id}/visit", EXPECTED, fills),
+                ("POST", "/api/v1/assignments/{assignment_id}/visit/submit", EXPECTED, fills),
+                ("POST", "/api/v1/visits/{visit_id}/photos", EXPECTED, fills),
+                ("DELETE", "/api/v1/visits/{visit_id}/photos/{photo_id}", EXPECTED, fills),
+                ("GET", "/api/v1/checklists/{code}/versions/{number}", EXPECTED, reads),
+                ("GET", "/api/v1/checklists/{code}/versions/{number}", DRAFT_VERSION, drafts),
+            ]
+            for method, path, table, allowed in rows:
+                rule = table[(method, path)]
+                if role not in rule.roles:
+                    continue  # refused by role before any row is looked at
+                says = expected(rule, role, side) is Outcome.ALLOWED
+                if says != allowed:
+                    disagreements.append(
+                        f"{method} {path} as {role} ({side.value}): table {says}, policy {allowed}"
+                    )
+    assert not disagreements, "\n".join(disagreements)
 
 
 def test_every_route_answers_every_role_as_the_table_says(app: Flask) -> None:
