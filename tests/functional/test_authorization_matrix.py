@@ -4,9 +4,10 @@ The table is ``tests/support/authorization.py``. The world below holds one
 object of each kind for the signed-in shopper ("own") and one for another
 shopper ("other"); each route's arguments are filled from one side or the
 other, and each role (and the signed-out visitor) sends every method of every
-route. Reads go first; after each write that went through, the database is put
-back as it was, so no request changes what the next one meets. Every mismatch
-is listed in one assertion message.
+route (the API twice: with a bearer token, and with the browser's session and
+its CSRF header). Reads go first; after each write that went through, the
+database is put back as it was, so no request changes what the next one meets.
+Every mismatch is listed in one assertion message.
 """
 
 from __future__ import annotations
@@ -197,9 +198,10 @@ def url_for_case(
 
 
 def send(client: FlaskClient, method: str, url: str, csrf: str, bearer: str | None) -> TestResponse:
-    """One request as a browser (pages) or a script (API) sends it, with an empty body."""
+    """One request as a browser (pages, or the API with the session and its CSRF header)
+    or a script (the API with a bearer token) sends it, with an empty body."""
     if url.startswith("/api/"):
-        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {"X-CSRFToken": csrf}
         body = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
         return client.open(url, method=method, headers=headers, **body)
     if method == "GET":
@@ -240,16 +242,24 @@ def run_case(app: Flask, world: World, role: Role | None, side: Side) -> list[st
         rule = (DRAFT_VERSION if draft else EXPECTED)[(method, path)]
         want = expected(rule, role, side)
         url = url_for_case(path, world, role, side, draft)
-        response = send(client, method, url, csrf, bearer)
-        got = outcome_of(response, api=path.startswith("/api/"))
-        response.close()
-        if got is not want:
-            surprises.append(
-                f"{method} {url} as {role or 'signed out'} ({side.value}): "
-                f"expected {want.value}, got {got.value} ({response.status_code})"
-            )
-        if method != "GET" and response.status_code < 400:
-            restore(app, world)  # the write went through: undo it for the next request
+        # The API answers a script's token and the browser's session alike.
+        ways = (
+            {"token": bearer, "session": None}
+            if path.startswith("/api/") and email
+            else {"": bearer}
+        )
+        for way, token in ways.items():
+            response = send(client, method, url, csrf, token)
+            got = outcome_of(response, api=path.startswith("/api/"))
+            response.close()
+            if got is not want:
+                surprises.append(
+                    f"{method} {url} as {role or 'signed out'} "
+                    f"({', '.join(filter(None, [side.value, way]))}): "
+                    f"expected {want.value}, got {got.value} ({response.status_code})"
+                )
+            if method != "GET" and response.status_code < 400:
+                restore(app, world)  # the write went through: undo it for the next request
     return surprises
 
 
