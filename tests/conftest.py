@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from werkzeug.serving import make_server
 from shopper import create_app
 from shopper.devtools import postgres, redis
 from shopper.extensions import db
+from tests.support import queries
 from tests.support.web import AuthActions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,6 +158,12 @@ def runner(app: Flask) -> FlaskCliRunner:
 def auth(client: FlaskClient, app: Flask) -> AuthActions:
     """Make people and sign them in, as a user would."""
     return AuthActions(client, app)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """``with count_queries() as statements:`` collects the SQL statements run in the block."""
+    return lambda: queries.count_queries(app)
 
 
 @pytest.fixture

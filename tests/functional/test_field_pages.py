@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import format_date
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from shopper.domain.checklist_format import parse_checklist, to_document
 from shopper.extensions import db
@@ -113,24 +113,15 @@ def test_shopper_sees_returned_visits_first_then_the_soonest_due(world, client, 
     assert "Waiting for review" in _section(html, "sent-heading")
 
 
-def test_shopper_list_loads_in_a_fixed_number_of_queries(world, client, auth) -> None:
+def test_shopper_list_loads_in_a_fixed_number_of_queries(
+    world, client, auth, count_queries
+) -> None:
     auth.sign_in(AYSE)
 
     def queries() -> int:
-        count = 0
-
-        def counted(*args: object) -> None:
-            nonlocal count
-            count += 1
-
-        with world.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counted)
-        try:
+        with count_queries() as statements:
             assert client.get("/shopper").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", counted)
-        return count
+        return len(statements)
 
     assign(world, AYSE, "IST-01")
     _submit(world, assign(world, AYSE, "IST-02"))

@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 from shopper.extensions import db
 from shopper.models import Assignment, Invitation, Store, User
 from shopper.services import accounts, checklists
-from tests.functional.test_stores import _any_csrf, _row_errors, count_queries
+from tests.functional.test_stores import _any_csrf, _row_errors
 from tests.support.checklists import CHECKLIST_FILES, load
 from tests.support.web import PASSWORD, csrf_token, make_user
 
@@ -368,15 +368,15 @@ def test_a_new_link_replaces_the_old_one_and_deactivation_ends_open_links(app, c
     )
 
 
-def test_the_people_list_runs_the_same_queries_for_3_or_30_people(app, client, auth):
+def test_the_people_list_runs_the_same_queries_for_3_or_30_people(app, client, auth, count_queries):
     auth.sign_in_as("coordinator")
     for n in range(2):
         make_user(app, "shopper", f"s{n}@example.com", password=None)
-    with count_queries(app) as few:
+    with count_queries() as few:
         assert client.get("/people?active=all").status_code == 200
     for n in range(2, 29):
         make_user(app, "shopper", f"s{n}@example.com", password=None)
-    with count_queries(app) as many:
+    with count_queries() as many:
         page = client.get("/people?active=all")
     assert page.get_data(as_text=True).count("</tr>") == 31
     assert len(many) == len(few)

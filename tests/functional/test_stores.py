@@ -5,12 +5,10 @@ from __future__ import annotations
 import html
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -60,23 +58,6 @@ def _stores(app) -> list[tuple]:
 def _any_csrf(client, path: str = "/stores") -> str:
     """The page's CSRF token from its meta tag (pages without forms have one too)."""
     return _META_CSRF.search(client.get(path).get_data(as_text=True)).group(1)
-
-
-@contextmanager
-def count_queries(app):
-    """The SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 # The fixture file ----------------------------------------------------------
@@ -435,14 +416,14 @@ def test_the_list_filters_by_search_region_kind_and_state(app, client, auth):
     )
 
 
-def test_the_store_list_runs_the_same_queries_for_2_or_20_stores(app, client, auth):
+def test_the_store_list_runs_the_same_queries_for_2_or_20_stores(client, auth, count_queries):
     auth.sign_in_as("coordinator")
     _upload(client, (HEADER + "A-1,One,R1,,,no\nA-2,Two,R2,,,yes\n").encode())
-    with count_queries(app) as few:
+    with count_queries() as few:
         assert client.get("/stores?active=all").status_code == 200
     rows = "".join(f"B-{n},Store {n},R{n % 4},,,no\n" for n in range(18))
     _upload(client, (HEADER + rows).encode())
-    with count_queries(app) as many:
+    with count_queries() as many:
         page = client.get("/stores?active=all")
     assert page.get_data(as_text=True).count("<td><code>") == 20
     assert len(many) == len(few)
