@@ -167,6 +167,9 @@ def argument(
         return str(world.draft_number if draft else 1)
     if name == "code":
         return objects.checklist if "/checklists/" in path else objects.store
+    if name == "token_id" and path.startswith("/people/"):
+        # A person's page revokes that person's tokens: the side's shopper's.
+        return str(world.spare_token[objects.shopper_email])
     if name == "token_id":
         owner = ACTORS.get(role, ACTORS[Role.SHOPPER]) if side is Side.OWN else OTHER_SHOPPER
         return str(world.spare_token[owner])
@@ -332,7 +335,20 @@ def test_the_table_follows_the_policy() -> None:
             reads = policy.may_read_checklist_version(person, True, side is Side.OWN)
             drafts = policy.may_read_checklist_version(person, False, side is Side.OWN)
             rows = [
-                ("POST", "/account/tokens/{token_id}/revoke", EXPECTED, revokes),
+                # The account page revokes one's own tokens; anyone's goes through
+                # the person's page, for those whose capabilities say so.
+                (
+                    "POST",
+                    "/account/tokens/{token_id}/revoke",
+                    EXPECTED,
+                    revokes and side is Side.OWN,
+                ),
+                (
+                    "POST",
+                    "/people/{user_id}/tokens/{token_id}/revoke",
+                    EXPECTED,
+                    revokes and policy.capabilities(person).revoke_any_token,
+                ),
                 ("GET", "/visits/{assignment_id}", EXPECTED, sees),
                 ("GET", "/api/v1/assignments/{assignment_id}", EXPECTED, sees),
                 ("GET", "/api/v1/visits/{visit_id}", EXPECTED, sees),

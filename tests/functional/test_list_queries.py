@@ -130,7 +130,7 @@ def worlds(app: Flask, database_url: str) -> Worlds:
                 user = accounts.create_user(
                     f"{role}@test.example", role.title(), role, password=PASSWORD
                 )
-                tokens[role] = accounts.create_token(user).secret
+                tokens[role] = accounts.create_token(user, "lists").secret
         grow(app, 0, FEW)
         few = snapshots.take(app)
         grow(app, FEW, MANY)

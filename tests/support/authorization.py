@@ -131,7 +131,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/account/language"): SIGNED_IN,
     ("POST", "/account/tokens"): SIGNED_IN,
     # policy.may_revoke_token: everyone their own, a coordinator anyone's.
-    ("POST", "/account/tokens/{token_id}/revoke"): ROLES(COORDINATOR) | OWN_ONLY(OWNER, SHOPPER),
+    # The account page revokes one's own tokens; a coordinator revokes anyone's on
+    # the person's page.
+    ("POST", "/account/tokens/{token_id}/revoke"): OWN_ONLY(COORDINATOR, OWNER, SHOPPER),
     # Stores -------------------------------------------------------------------
     ("GET", "/stores"): READERS,
     ("GET", "/stores/export.csv"): READERS,
@@ -149,6 +151,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/people/new"): MANAGE,
     ("GET", "/people/import"): MANAGE,
     ("POST", "/people/import"): MANAGE,
+    ("GET", "/people/{user_id}"): MANAGE,
+    ("POST", "/people/{user_id}/tokens/{token_id}/revoke"): MANAGE,
     ("POST", "/people/{user_id}/deactivate"): MANAGE,
     ("POST", "/people/{user_id}/activate"): MANAGE,
     ("POST", "/people/{user_id}/invite"): MANAGE,
