@@ -7,10 +7,12 @@ review page all show that one answer.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from shopper.extensions import db
@@ -77,6 +79,12 @@ def _item(html: str, assignment_id: int) -> str:
     )
     assert match, f"assignment {assignment_id} is not listed"
     return match.group(1)
+
+
+def _pdf_text(client, visit_id: int) -> str:
+    response = client.get(f"/review/{visit_id}/report.pdf")
+    assert response.status_code == 200
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 
 def _scores(app) -> list[str]:
@@ -146,6 +154,8 @@ def test_a_returned_report_shows_no_scores_on_the_review_page(world, client, aut
     overall, *_ = _scores(world)
     assert f"<strong>{overall}</strong>" in submitted
     assert "of 10 points" in submitted
+    in_pdf = _pdf_text(client, visit_id)
+    assert "78.0%" in in_pdf and "19.5 / 25" in in_pdf and "10 / 10" in in_pdf
 
     _return(world, assignment_id)
     for person in ("coordinator@test.example", "owner@test.example"):
@@ -160,6 +170,12 @@ def test_a_returned_report_shows_no_scores_on_the_review_page(world, client, aut
         assert "4 on 1–5" in returned
         # Nobody decides on a returned report: the form is gone.
         assert 'id="decide"' not in returned
+        # Nor does the report's PDF carry them.
+        # Nor does the report's PDF carry them.
+        in_pdf = _pdf_text(client, visit_id)
+        assert "not scored" in in_pdf
+        for figure in ("78.0%", "19.5 / 25", "87.5", "40.0", "10 / 10", "7.5 / 10"):
+            assert figure not in in_pdf
 
 
 def test_the_review_form_follows_the_policy_not_the_role_name(world, client, auth) -> None:
