@@ -16,11 +16,13 @@ approved, cancelled) and roles (owner, coordinator, shopper):
   ``role in ("shopper", …)``);
 - tested for membership in a literal collection: ``in ("assigned", "draft")``,
   ``.in_(["assigned"])``;
-- a literal collection of two of them: ``("submitted", "approved")``;
+- a literal collection of two of them: ``("submitted", "approved")``, or a mapping
+  keyed by two roles;
 - set as a status or audit action: ``status="assigned"``, ``status = 'approved'``
   in SQL text, ``"status": "approved"``, ``audit.record(…, "approved")``;
 - a label mapping keyed by one: ``"returned": _("Returned")``, ``"approved": "badge-good"``;
-- "owner" and "coordinator" quoted anywhere: they mean nothing but a role.
+- "owner" and "coordinator" quoted anywhere but as a key (``"owner": email`` may be
+  a field): they mean nothing but a role.
 
 The phone's scripts (``shopper/static/js``), for statuses only: compared with a
 ``status`` variable, listed two at a time, given as ``status: "…"`` or
@@ -85,7 +87,9 @@ COMMON = [
     rf"{_word(ROLE)}\s*(?:==|!=)\s*\S*role",
     rf"\brole\w*\s+(?:not\s+)?in\s*[\(\[\{{][^\)\]\}}]*{_word(ROLE)}",
     rf"{_word(ROLE)}\s*,\s*{_word(ROLE)}",
-    _word(ONLY_A_ROLE),
+    rf"{_word(ROLE)}\s*:[^,]*,\s*{_word(ROLE)}\s*:",  # a mapping keyed by roles
+    # (A field of the same name, `"owner": email`, is a key: left alone.)
+    rf"{_word(ONLY_A_ROLE)}(?!\s*:)",
 ]
 TEMPLATE_ONLY = [rf"{_word(ROLE)}\s*:\s*_\("]
 SCRIPT = [
@@ -178,6 +182,8 @@ def test_pending_files_still_pending(name: str) -> None:
         ('done = ("submitted", "approved")', True),
         ('"approved": _("approved the report"),', True),
         ('started = {"shopper": 0, "coordinator": 0, "owner": 0}', True),
+        ('Work.next_person("owner")', True),
+        ('{"name": token.name, "owner": token.user.email}', False),
         ('.where(AuditEvent.action == "submitted")', True),
         # The same words, not as a role or status.
         ('emails = {email.lower() for email in texts("shopper")}', False),
