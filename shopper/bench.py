@@ -44,6 +44,7 @@ from sqlalchemy import text
 
 from shopper import create_app
 from shopper.devtools.postgres import start_server
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.services.aggregates import month_end
 
@@ -59,7 +60,7 @@ SELECT a.store_id, q.question_code, SUM(q.earned), SUM(q.possible), COUNT(*)
 FROM visit_question_scores q
 JOIN visits v ON v.id = q.visit_id
 JOIN assignments a ON a.id = v.assignment_id
-WHERE a.checklist_id = :checklist AND a.status = 'approved'
+WHERE a.checklist_id = :checklist AND a.status = :approved
   AND v.visited_on BETWEEN :first AND :last AND q.counted
 GROUP BY a.store_id, q.question_code
 """
@@ -294,7 +295,12 @@ def bench(built: Built, runs: int) -> list[Result]:
             with app.app_context():
                 rows = db.session.execute(
                     text(YARDSTICK),
-                    {"checklist": built.checklist_id, "first": first, "last": last},
+                    {
+                        "checklist": built.checklist_id,
+                        "approved": Status.APPROVED.value,
+                        "first": first,
+                        "last": last,
+                    },
                 ).all()
                 db.session.remove()
             return len(rows)
@@ -324,10 +330,15 @@ def bench(built: Built, runs: int) -> list[Result]:
             visit_id = db.session.execute(
                 text(
                     "SELECT v.id FROM visits v JOIN assignments a ON a.id = v.assignment_id "
-                    "WHERE a.checklist_id = :checklist AND a.status = 'approved' "
+                    "WHERE a.checklist_id = :checklist AND a.status = :approved "
                     "AND v.visited_on BETWEEN :first AND :last ORDER BY v.id LIMIT 1"
                 ),
-                {"checklist": built.checklist_id, "first": month, "last": month_end(month)},
+                {
+                    "checklist": built.checklist_id,
+                    "approved": Status.APPROVED.value,
+                    "first": month,
+                    "last": month_end(month),
+                },
             ).scalar_one()
             db.session.remove()
 

@@ -188,7 +188,7 @@ def import_checklist(file: click.utils.LazyFile, draft: bool) -> None:
     except ServiceError as error:
         _fail(error)
     if result.created:
-        state = "draft" if draft else "published"
+        state = "published" if result.version.published else "draft"
         click.echo(f"Imported {result.checklist.code} version {result.version.number} ({state}).")
     else:
         click.echo(

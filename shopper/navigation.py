@@ -1,10 +1,15 @@
-"""What each role sees in the menu, and role names as people read them."""
+"""What each role sees in the menu, role names as people read them, and what templates
+may ask of the access policy and the workflow (never a role or status name of their own)."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from shopper.domain import policy
+from shopper.domain.audit import AuditAction
+from shopper.domain.workflow import Status
 from shopper.models import Role
 
 
@@ -39,6 +44,22 @@ def role_label(role: str) -> str:
     }[Role(role)]
 
 
+def capabilities() -> dict[str, policy.Capabilities]:
+    """``can``: what the signed-in person may do, for every template (``can.manage_stores``)."""
+    person = current_user if current_user.is_authenticated else None
+    return {"can": policy.capabilities(person)}
+
+
 def init_app(app: Flask) -> None:
-    """Give templates the menu and role names."""
-    app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label)
+    """Give templates the menu, role names, capability flags, statuses and the policy's tests."""
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        role_label=role_label,
+        Status=Status,
+        AuditAction=AuditAction,
+        is_overdue=policy.is_overdue,
+        is_due_today=policy.is_due_today,
+        scores_visible=policy.scores_visible,
+        may_review=policy.may_review,
+    )
+    app.context_processor(capabilities)

@@ -18,7 +18,6 @@ from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, Role
 from shopper.services import checklists
-from shopper.services.access_rules import may_read_checklist
 from shopper.services.errors import Conflict, NotFound
 
 NO_SUCH_CHECKLIST = N_("There is no checklist with the code %(code)s.")
@@ -50,10 +49,7 @@ def problems_json(problems: tuple[Problem, ...]) -> list[dict[str, str]]:
 
 
 def _readable(code: str) -> Checklist:
-    checklist = checklists.get_checklist(code)
-    if not may_read_checklist(current_user, checklist):
-        raise NotFound(NO_SUCH_CHECKLIST, {"code": code})
-    return checklist
+    return checklists.get_checklist(code, current_user)
 
 
 def _version_document(checklist: Checklist, number: int | None) -> dict[str, Any]:

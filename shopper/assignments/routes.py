@@ -174,7 +174,7 @@ def show(assignment_id: int) -> str:
         edit_form=EditForm(prefix="edit", obj=assignment),
         reassign_form=reassign,
         cancel_form=CancelForm(prefix="cancel"),
-        can=lambda action: allowed(assignment.status, Action(action)),
+        allows=lambda action: allowed(assignment.status, Action(action)),
         days_late=visits.days_late(assignment.visit) if assignment.visit else 0,
     )
 

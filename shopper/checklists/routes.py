@@ -85,7 +85,7 @@ def import_file() -> object:
 @roles(Role.COORDINATOR, Role.OWNER)
 def show(code: str) -> str:
     """A checklist's versions: who published what and when; export, edit, archive."""
-    checklist = checklists.get_checklist(code)
+    checklist = checklists.get_checklist(code, current_user)
     return render_template("checklists/show.html", checklist=checklist, action=ActionForm())
 
 
@@ -171,8 +171,8 @@ def discard(code: str) -> object:
 @roles(Role.COORDINATOR, Role.OWNER)
 def version(code: str, number: int) -> str:
     """One version as a shopper sees it on a phone."""
-    checklist = checklists.get_checklist(code)
-    shown = checklists.get_version(checklist, number)
+    checklist = checklists.get_checklist(code, current_user)
+    shown = checklists.get_version(checklist, number, current_user)
     return render_template(
         "checklists/version.html",
         checklist=checklist,
@@ -185,7 +185,7 @@ def version(code: str, number: int) -> str:
 @roles(Role.COORDINATOR, Role.OWNER)
 def export(code: str, number: int) -> Response:
     """Download one version as a shopper-checklist/1 JSON file."""
-    document = checklists.export_document(checklists.get_checklist(code), number)
+    document = checklists.export_document(checklists.get_checklist(code, current_user), number)
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return Response(
         body,

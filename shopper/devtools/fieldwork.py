@@ -19,7 +19,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from shopper.domain.audit import AuditAction
 from shopper.domain.checklist_format import parse_checklist
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import (
     Assignment,
@@ -221,7 +223,7 @@ def check_submissions(
     events = dict(
         db.session.execute(
             select(AuditEvent.assignment_id, func.count())
-            .where(AuditEvent.action == "submitted")
+            .where(AuditEvent.action == AuditAction.SUBMITTED)
             .group_by(AuditEvent.assignment_id)
         ).all()
     )
@@ -257,7 +259,7 @@ def check_submissions(
 
 def half_written() -> list[str]:
     """Submitted or approved assignments without a submitted visit or without score rows."""
-    done = ("submitted", "approved")
+    done = (Status.SUBMITTED.value, Status.APPROVED.value)
     orphans = db.session.execute(
         select(Assignment.id)
         .outerjoin(Visit, Visit.assignment_id == Assignment.id)

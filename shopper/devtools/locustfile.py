@@ -22,6 +22,8 @@ from locust import FastHttpUser, HttpUser, constant, task
 from locust.exception import StopUser
 
 from shopper.devtools import fieldwork
+from shopper.domain.roles import Role
+from shopper.domain.workflow import Status
 
 DRAFTS_PER_VISIT = 3
 DRAFT_EVERY = 5.0
@@ -47,7 +49,7 @@ class Work:
     # (monotonic time, assignment id) of each acknowledgement
     acknowledged_at: list[tuple[float, int]] = []
     conflicts = 0
-    started = {"shopper": 0, "coordinator": 0, "owner": 0}
+    started = {role: 0 for role in Role}
 
     @classmethod
     def reset(cls, cast: dict[str, Any], photos: list[bytes]) -> None:
@@ -60,7 +62,7 @@ class Work:
         cls.conflicts = 0
 
     @classmethod
-    def next_person(cls, role: str) -> dict[str, str]:
+    def next_person(cls, role: Role) -> dict[str, str]:
         """The next account of ``role``, round robin (more users than accounts share them)."""
         people = cls.cast[role + "s"]
         cls.started[role] += 1
@@ -86,7 +88,7 @@ class _ApiUser(FastHttpUser):
 
     abstract = True
     wait_time = constant(0)
-    role = ""
+    role: Role
 
     def on_start(self) -> None:
         self.person = Work.next_person(self.role)
@@ -97,7 +99,7 @@ class _ApiUser(FastHttpUser):
 class Shopper(_ApiUser):
     """Fills a report on the phone: a draft every 5 s, a photo, then the submission."""
 
-    role = "shopper"
+    role = Role.SHOPPER
     weight = 50
 
     def on_start(self) -> None:
@@ -168,19 +170,19 @@ class Shopper(_ApiUser):
 class Coordinator(_ApiUser):
     """Reviews the submitted reports: reads each, approves most, returns some with a note."""
 
-    role = "coordinator"
+    role = Role.COORDINATOR
     weight = 3
 
     def on_start(self) -> None:
         super().on_start()
         # Coordinators share the queue without deciding on the same report twice.
-        self.share = (Work.started["coordinator"] - 1) % len(Work.cast["coordinators"])
+        self.share = (Work.started[Role.COORDINATOR] - 1) % len(Work.cast["coordinators"])
 
     @task
     def review(self) -> None:
         """Take a page of the queue and decide on this coordinator's share of it."""
         with self.client.get(
-            "/api/v1/assignments?status=submitted&per_page=30",
+            f"/api/v1/assignments?status={Status.SUBMITTED}&per_page=30",
             headers=self.headers,
             name="review queue",
             catch_response=True,
@@ -231,7 +233,7 @@ class Owner(HttpUser):
     weight = 2
 
     def on_start(self) -> None:
-        person = Work.next_person("owner")
+        person = Work.next_person(Role.OWNER)
         page = self.client.get("/sign-in", name="sign-in page")
         token = _CSRF.search(page.text)
         with self.client.post(

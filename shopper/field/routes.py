@@ -11,8 +11,9 @@ from flask_wtf.csrf import generate_csrf
 
 from shopper.access import public, roles
 from shopper.api.assignments import assignment_json, visit_json
+from shopper.domain import policy
 from shopper.domain.checklist_format import to_document
-from shopper.domain.workflow import EDITABLE_BY_SHOPPER, Status
+from shopper.domain.workflow import EDITABLE_BY_SHOPPER
 from shopper.field import bp
 from shopper.field.assets import WORKER_SCRIPTS, asset_url, precache_urls, worker_version
 from shopper.field.client import api_addresses, client_config, report_rules
@@ -32,7 +33,9 @@ def visit(assignment_id: int) -> object:
     assignment = assignments.get_assignment(assignment_id, current_user)
     checklist = parse_version(assignment.version)
     report = assignment.visit
-    shown = report is not None and assignment.status in (Status.SUBMITTED, Status.APPROVED)
+    # The sent report is read back once it is submitted (its scores once approved, by the
+    # template); a returned one is being fixed in the form, with no scores (the policy's rule).
+    shown = report is not None and policy.scores_visible(assignment)
     editable = assignment.status in EDITABLE_BY_SHOPPER
     payload = {
         **client_config(),

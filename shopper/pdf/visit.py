@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table
 
+from shopper.domain import policy
 from shopper.domain.answers import NO, NOT_APPLICABLE, YES, answer_text
 from shopper.domain.i18n import N_, is_rtl_language
 from shopper.pdf import (
@@ -90,7 +91,9 @@ class VisitScores:
 
     @classmethod
     def of(cls, visit: Any) -> VisitScores:
-        """The stored totals of a ``Visit`` row."""
+        """The stored totals of a ``Visit`` row; none while the policy hides its scores."""
+        if not policy.scores_visible(visit.assignment):
+            return cls(None, None, None, False)
         return cls(visit.overall, visit.earned, visit.possible, bool(visit.critical_failure))
 
 

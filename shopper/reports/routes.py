@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shopper.access import roles
 from shopper.domain.comparison import Comparison
 from shopper.domain.i18n import N_
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, Role, Store, Visit
 from shopper.reports import bp, downloads
-from shopper.services import assignments, comparisons
+from shopper.services import assignments, comparisons, scope
 from shopper.services.comparisons import ComparisonQuery
 from shopper.services.errors import Invalid, NotFound
 
@@ -25,7 +27,7 @@ def default_query(today: date) -> dict[str, str]:
         select(Checklist.code)
         .join(Assignment, Assignment.checklist_id == Checklist.id)
         .join(Visit, Visit.assignment_id == Assignment.id)
-        .where(Assignment.status == "approved")
+        .where(Assignment.status == Status.APPROVED)
         .order_by(Visit.visited_on.desc())
         .limit(1)
     ).scalar_one_or_none()
@@ -125,17 +127,20 @@ def store(code: str) -> object:
         raise NotFound(N_("There is no store %(code)s."), {"code": code})
     visits = (
         db.session.execute(
-            select(Visit)
-            .join(Visit.assignment)
-            .join(Assignment.checklist)
-            .where(
-                Assignment.store_id == found.id,
-                Checklist.code == query.checklist,
-                Assignment.status == "approved",
-                Visit.visited_on.between(query.first_day, query.last_day),
+            scope.visible_to(
+                current_user,
+                select(Visit)
+                .join(Visit.assignment)
+                .join(Assignment.checklist)
+                .where(
+                    Assignment.store_id == found.id,
+                    Checklist.code == query.checklist,
+                    Assignment.status == Status.APPROVED,
+                    Visit.visited_on.between(query.first_day, query.last_day),
+                )
+                .options(selectinload(Visit.assignment).selectinload(Assignment.shopper))
+                .order_by(Visit.visited_on),
             )
-            .options(selectinload(Visit.assignment).selectinload(Assignment.shopper))
-            .order_by(Visit.visited_on)
         )
         .scalars()
         .all()

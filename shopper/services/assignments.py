@@ -12,11 +12,13 @@ from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from shopper.domain import policy
+from shopper.domain.audit import AuditAction
 from shopper.domain.i18n import N_, N_plural
 from shopper.domain.workflow import Action, Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, Role, Store, User
-from shopper.services import audit, transitions
+from shopper.services import audit, scope, transitions
 from shopper.services.csv_files import read_csv, write_csv
 from shopper.services.errors import Invalid, NotFound
 
@@ -176,14 +178,14 @@ def _create(checked: list[dict], actor: User) -> list[Assignment]:
             first_day=values["first_day"],
             last_day=values["last_day"],
             briefing=values["briefing"],
-            status="assigned",
+            status=Status.ASSIGNED,
             created_by_id=actor.id,
         )
         db.session.add(assignment)
         created.append(assignment)
     db.session.flush()
     for assignment in created:
-        audit.record(assignment, actor, "created", details=_summary(assignment))
+        audit.record(assignment, actor, AuditAction.CREATED, details=_summary(assignment))
     return created
 
 
@@ -260,7 +262,7 @@ def _existing_keys(checked: list[dict]) -> set[tuple]:
             Assignment.shopper_id,
             Assignment.first_day,
             Assignment.last_day,
-        ).where(Assignment.store_id.in_(store_ids), Assignment.status != "cancelled")
+        ).where(Assignment.store_id.in_(store_ids), Assignment.status != Status.CANCELLED)
     ).all()
     return {tuple(row) for row in rows}
 
@@ -322,7 +324,7 @@ def _last_shopper_per_store(store_codes: list[str]) -> dict[str, str]:
         select(Store.code, User.email, Assignment.last_day, Assignment.id)
         .join(Assignment.store)
         .join(Assignment.shopper)
-        .where(Store.code.in_(store_codes), Assignment.status != "cancelled")
+        .where(Store.code.in_(store_codes), Assignment.status != Status.CANCELLED)
         .order_by(Assignment.last_day, Assignment.id)
     ).all()
     return {code: email for code, email, _, _ in rows}
@@ -353,8 +355,10 @@ def regions() -> list[str]:
 
 def get_assignment(assignment_id: int, user: User) -> Assignment:
     """The assignment, if this person may see it; a shopper sees only their own (else 404)."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or (user.role == Role.SHOPPER and assignment.shopper_id != user.id):
+    assignment = db.session.execute(
+        scope.visible_to(user, select(Assignment).where(Assignment.id == assignment_id))
+    ).scalar_one_or_none()
+    if assignment is None:
         raise NotFound(N_("There is no assignment %(id)s."), {"id": assignment_id})
     return assignment
 
@@ -368,7 +372,7 @@ def cancel(assignment: Assignment, actor: User, note: str = "") -> None:
             fields={"note": "too_long"},
         )
     transitions.move(assignment, Action.CANCEL)
-    audit.record(assignment, actor, "cancelled", note)
+    audit.record(assignment, actor, AuditAction.CANCELLED, note)
     db.session.commit()
 
 
@@ -388,7 +392,9 @@ def reassign(assignment: Assignment, shopper_email: str, actor: User) -> None:
     if assignment.visit is not None:
         db.session.delete(assignment.visit)
     assignment.shopper = shopper
-    audit.record(assignment, actor, "reassigned", details={"shopper": [before, shopper.email]})
+    audit.record(
+        assignment, actor, AuditAction.REASSIGNED, details={"shopper": [before, shopper.email]}
+    )
     db.session.commit()
 
 
@@ -412,7 +418,7 @@ def update(
             changes[name] = [str(old), str(value)] if name != "briefing" else ["…", "…"]
             setattr(assignment, name, value)
     if changes:
-        audit.record(assignment, actor, "changed", details=changes)
+        audit.record(assignment, actor, AuditAction.CHANGED, details=changes)
     db.session.commit()
 
 
@@ -424,9 +430,9 @@ def list_statement(
     checklist: str | None = None,
 ) -> Select[Any]:
     """The assignments this person may see, filtered, soonest due first, loaded for lists."""
-    statement = list_statement_all().join(Assignment.store).join(Assignment.shopper)
-    if user.role == Role.SHOPPER:
-        statement = statement.where(Assignment.shopper_id == user.id)
+    statement = scope.visible_to(
+        user, list_statement_all().join(Assignment.store).join(Assignment.shopper)
+    )
     if status:
         statement = statement.where(Assignment.status == status)
     if store:
@@ -481,12 +487,17 @@ def status_counts() -> dict[str, int]:
 
 
 def needing_attention(today: date) -> dict[str, list[Assignment]]:
-    """What a coordinator should look at now: overdue work and returned reports."""
+    """What a coordinator should look at now: overdue work and returned reports.
+
+    Overdue is ``policy.is_overdue`` said in SQL: not yet visited, last day passed.
+    """
     base = list_statement_all()
     overdue = db.session.execute(
-        base.where(Assignment.status.in_(["assigned", "draft"]), Assignment.last_day < today)
+        base.where(
+            Assignment.status.in_(sorted(policy.NOT_YET_VISITED)), Assignment.last_day < today
+        )
     ).scalars()
-    returned = db.session.execute(base.where(Assignment.status == "returned")).scalars()
+    returned = db.session.execute(base.where(Assignment.status == Status.RETURNED)).scalars()
     return {"overdue": list(overdue), "returned": list(returned)}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shopper.domain.audit import AuditAction
 from shopper.extensions import db
 from shopper.models import Assignment, AuditEvent, User
 
@@ -14,7 +15,7 @@ from shopper.models import Assignment, AuditEvent, User
 def record(
     assignment: Assignment,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     note: str = "",
     details: dict[str, Any] | None = None,
 ) -> None:

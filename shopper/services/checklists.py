@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shopper.domain import json_text
+from shopper.domain import json_text, policy
 from shopper.domain.checklist_format import (
     FORMAT,
     MAX_TITLE,
@@ -30,6 +30,7 @@ from shopper.domain.checklist_format import (
 from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, User, utcnow
+from shopper.services import scope
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 # A checklist file as the page, the command line and the API take it: at most this many bytes.
@@ -117,23 +118,35 @@ def list_checklists(include_archived: bool = True) -> list[Checklist]:
     return list(db.session.execute(statement).scalars())
 
 
-def get_checklist(code: str) -> Checklist:
-    """The checklist with ``code``, or NotFound."""
-    checklist = db.session.execute(
+def get_checklist(code: str, person: policy.Person | None = None) -> Checklist:
+    """The checklist with ``code``, or NotFound; with ``person``, only one they may read."""
+    statement = (
         select(Checklist).where(Checklist.code == code).options(selectinload(Checklist.versions))
-    ).scalar_one_or_none()
+    )
+    if person is not None:
+        statement = scope.visible_to(person, statement)
+    checklist = db.session.execute(statement).scalar_one_or_none()
     if checklist is None:
         raise NotFound(N_("There is no checklist with the code %(code)s."), {"code": code})
     return checklist
 
 
-def get_version(checklist: Checklist, number: int | None = None) -> ChecklistVersion:
-    """A version by number, or the latest published one; NotFound when absent."""
+def get_version(
+    checklist: Checklist, number: int | None = None, person: policy.Person | None = None
+) -> ChecklistVersion:
+    """A version by number, or the latest published one; NotFound when absent.
+
+    With ``person``, only a version they may read (``checklist`` then comes from
+    ``get_checklist(code, person)``, which found it among those they may read).
+    """
     if number is None:
         version = checklist.latest_published
     else:
         version = next((v for v in checklist.versions if v.number == number), None)
-    if version is None:
+    if version is None or (
+        person is not None
+        and not policy.may_read_checklist_version(person, version.published, assigned_to_it=True)
+    ):
         raise NotFound(N_("Checklist %(code)s has no such version."), {"code": checklist.code})
     return version
 

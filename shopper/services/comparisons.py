@@ -29,6 +29,7 @@ from shopper.domain.comparison import (
     TrendPoint,
 )
 from shopper.domain.i18n import N_
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import (
     Assignment,
@@ -241,7 +242,7 @@ def _rows(statement: Select) -> list[Sequence[Any]]:
 def _approved_between(checklist_id: int, first: date, last: date) -> ColumnElement[bool]:
     return and_(
         Assignment.checklist_id == checklist_id,
-        Assignment.status == "approved",
+        Assignment.status == Status.APPROVED,
         Visit.visited_on.between(first, last),
     )
 

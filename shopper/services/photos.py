@@ -20,12 +20,13 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
+from shopper.domain import policy
 from shopper.domain.answers import MAX_PHOTOS_PER_QUESTION
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import EDITABLE_BY_SHOPPER
 from shopper.extensions import db
-from shopper.models import Photo, Role, User, Visit
-from shopper.services import transitions
+from shopper.models import Photo, User, Visit
+from shopper.services import scope, transitions
 from shopper.services.checklists import parse_version
 from shopper.services.errors import Invalid, NotFound, ServiceError
 
@@ -158,7 +159,7 @@ def add_photo(
     The capture time comes from the photo's EXIF, else from ``taken_at`` (the
     phone shrinks photos before upload, which drops EXIF).
     """
-    if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
+    if not policy.is_own_work(user, visit.assignment):
         raise NotFound(N_("There is no visit %(id)s."), {"id": visit.id})
     if visit.assignment.status not in EDITABLE_BY_SHOPPER:
         raise transitions.report_locked(visit.assignment)  # before the photo is decoded
@@ -234,7 +235,7 @@ def add_photo(
 def delete_photo(photo: Photo, user: User) -> None:
     """Remove a photo from the shopper's own report while it can still change."""
     visit = photo.visit
-    if user.role != Role.SHOPPER or visit.assignment.shopper_id != user.id:
+    if not policy.is_own_work(user, visit.assignment):
         raise NotFound(N_("There is no photo %(id)s."), {"id": photo.id})
     transitions.hold(visit.assignment, EDITABLE_BY_SHOPPER, shopper_id=user.id)
     db.session.delete(photo)
@@ -243,10 +244,10 @@ def delete_photo(photo: Photo, user: User) -> None:
 
 def get_photo(photo_id: int, user: User) -> Photo:
     """A photo, only for those who may see its visit (a shopper: their own)."""
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or (
-        user.role == Role.SHOPPER and photo.visit.assignment.shopper_id != user.id
-    ):
+    photo = db.session.execute(
+        scope.visible_to(user, select(Photo).where(Photo.id == photo_id))
+    ).scalar_one_or_none()
+    if photo is None:
         raise NotFound(N_("There is no photo %(id)s."), {"id": photo_id})
     return photo
 

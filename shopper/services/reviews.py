@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shopper.domain.audit import AuditAction
 from shopper.domain.i18n import N_
-from shopper.domain.workflow import Action
+from shopper.domain.workflow import Action, Status
 from shopper.extensions import db
 from shopper.models import Assignment, User, Visit, utcnow
 from shopper.services import aggregates, audit, transitions
@@ -21,7 +22,7 @@ def queue() -> list[Visit]:
         db.session.execute(
             select(Visit)
             .join(Visit.assignment)
-            .where(Assignment.status == "submitted")
+            .where(Assignment.status == Status.SUBMITTED)
             .options(
                 selectinload(Visit.assignment).selectinload(Assignment.store),
                 selectinload(Visit.assignment).selectinload(Assignment.shopper),
@@ -62,7 +63,7 @@ def approve(visit: Visit, actor: User, note: str = "") -> None:
     visit.review_note = note
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
-    audit.record(visit.assignment, actor, "approved", note)
+    audit.record(visit.assignment, actor, AuditAction.APPROVED, note)
     db.session.commit()
 
 
@@ -73,7 +74,7 @@ def return_to_shopper(visit: Visit, actor: User, note: str) -> None:
     visit.review_note = note
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
-    audit.record(visit.assignment, actor, "returned", note)
+    audit.record(visit.assignment, actor, AuditAction.RETURNED, note)
     db.session.commit()
 
 
@@ -82,7 +83,7 @@ def withdraw_approval(visit: Visit, actor: User, note: str = "") -> None:
     note = _note(note)
     _move(visit, Action.WITHDRAW_APPROVAL)
     aggregates.apply_visit(visit, -1)
-    audit.record(visit.assignment, actor, "approval_withdrawn", note)
+    audit.record(visit.assignment, actor, AuditAction.APPROVAL_WITHDRAWN, note)
     db.session.commit()
 
 
@@ -125,6 +126,6 @@ def approve_many(visit_ids: list[int], actor: User) -> int:
         visit.review_note = ""
         visit.reviewed_at = now
         visit.reviewed_by_id = actor.id
-        audit.record(visit.assignment, actor, "approved")
+        audit.record(visit.assignment, actor, AuditAction.APPROVED)
     db.session.commit()
     return len(visits)

@@ -10,7 +10,9 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import func, select
 
+from shopper.domain import policy
 from shopper.domain.answers import normalise_value, validate_answers
+from shopper.domain.audit import AuditAction
 from shopper.domain.i18n import N_, N_plural
 from shopper.domain.scoring import score_visit
 from shopper.domain.workflow import Action, Status, allowed
@@ -18,14 +20,13 @@ from shopper.extensions import db
 from shopper.models import (
     Assignment,
     Photo,
-    Role,
     User,
     Visit,
     VisitQuestionScore,
     VisitSectionScore,
     utcnow,
 )
-from shopper.services import audit, transitions
+from shopper.services import audit, scope, transitions
 from shopper.services.checklists import parse_version
 from shopper.services.errors import Conflict, Invalid, NotFound
 
@@ -186,7 +187,7 @@ def visit_rules() -> dict[str, object]:
 
 
 def _own_assignment(assignment: Assignment, user: User) -> None:
-    if user.role != Role.SHOPPER or assignment.shopper_id != user.id:
+    if not policy.is_own_work(user, assignment):
         raise NotFound(N_("There is no assignment %(id)s."), {"id": assignment.id})
 
 
@@ -264,7 +265,12 @@ def submit(assignment: Assignment, user: User, visit_input: VisitInput) -> tuple
     visit.submitted_late = now.date() > assignment.last_day
     _store_scores(visit, assignment, answers)
     db.session.flush()
-    audit.record(assignment, user, "submitted", details={"resubmission": previous == "returned"})
+    audit.record(
+        assignment,
+        user,
+        AuditAction.SUBMITTED,
+        details={"resubmission": previous == Status.RETURNED},
+    )
     db.session.commit()
     return visit, True
 
@@ -316,8 +322,10 @@ def _store_scores(visit: Visit, assignment: Assignment, answers: dict[str, dict[
 
 def get_visit(visit_id: int, user: User) -> Visit:
     """A visit this person may see: coordinators and owners all, a shopper only their own."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or (user.role == Role.SHOPPER and visit.assignment.shopper_id != user.id):
+    visit = db.session.execute(
+        scope.visible_to(user, select(Visit).where(Visit.id == visit_id))
+    ).scalar_one_or_none()
+    if visit is None:
         raise NotFound(N_("There is no visit %(id)s."), {"id": visit_id})
     return visit
 
@@ -359,10 +367,15 @@ class SectionView:
 
 
 def report_view(visit: Visit) -> list[SectionView]:
-    """The report as its checklist version orders it, with the stored scores beside answers."""
+    """The report as its checklist version orders it, with the stored scores beside answers.
+
+    The scores are left out (``None``, not counted) while the policy hides them,
+    as for a returned report.
+    """
     checklist = parse_version(visit.assignment.version)
-    section_scores = {s.section_code: s.score for s in visit.section_scores}
-    question_scores = {q.question_code: q for q in visit.question_scores}
+    shown = policy.scores_visible(visit.assignment)
+    section_scores = {s.section_code: s.score for s in visit.section_scores} if shown else {}
+    question_scores = {q.question_code: q for q in visit.question_scores} if shown else {}
     photos_by_question: dict[str, list[Photo]] = {}
     for photo in visit.photos:
         photos_by_question.setdefault(photo.question_code, []).append(photo)
