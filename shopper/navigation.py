@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shopper.domain import policy
+from shopper.domain.answers import MAX_COMMENT, MAX_SCALE_BUTTON_SPAN, MAX_TEXT_ANSWER
 from shopper.domain.audit import AuditAction
 from shopper.domain.workflow import Status
 from shopper.models import Role
@@ -61,5 +62,10 @@ def init_app(app: Flask) -> None:
         is_due_today=policy.is_due_today,
         scores_visible=policy.scores_visible,
         may_review=policy.may_review,
+        limits={
+            "text_answer": MAX_TEXT_ANSWER,
+            "comment": MAX_COMMENT,
+            "scale_button_span": MAX_SCALE_BUTTON_SPAN,
+        },
     )
     app.context_processor(capabilities)

@@ -15,6 +15,10 @@ from shopper.domain.checklist_format import (
 from shopper.domain.i18n import N_, N_plural
 
 MAX_TEXT_ANSWER = 4000
+# The comment any answer may carry.
+MAX_COMMENT = 2000
+# A scale spanning more than this many steps is typed as a number, not tapped as buttons.
+MAX_SCALE_BUTTON_SPAN = 20
 # Photos one question may hold; the phone page is told the same number.
 MAX_PHOTOS_PER_QUESTION = 10
 NA = "na"

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from shopper.domain import policy
-from shopper.domain.answers import normalise_value, validate_answers
+from shopper.domain.answers import MAX_COMMENT, normalise_value, validate_answers
 from shopper.domain.audit import AuditAction
 from shopper.domain.i18n import N_, N_plural
 from shopper.domain.scoring import score_visit
@@ -30,7 +30,6 @@ from shopper.services import audit, scope, transitions
 from shopper.services.checklists import parse_version
 from shopper.services.errors import Conflict, Invalid, NotFound
 
-MAX_COMMENT = 2000
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
