@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-# A number written where a limit sits: an input's maxlength, or a comparison in a tag.
-COPY = re.compile(r'maxlength="\d+"|[<>]=? ?\d{2,} ?%\}')
+# A number written where a limit sits: an input's maxlength, or a scale's span.
+COPY = re.compile(r'maxlength="\d+"|q\.max - q\.min [<>]=? ?\d+')
 
 
 def test_no_template_writes_a_limit_by_hand() -> None:
@@ -23,4 +23,5 @@ def test_no_template_writes_a_limit_by_hand() -> None:
 def test_the_pattern_finds_the_old_copies() -> None:
     assert COPY.search('<textarea rows="2" maxlength="2000"></textarea>')
     assert COPY.search('{% if q.type == "scale" and q.max - q.min > 20 %}')
+    assert COPY.search("{% if q.max - q.min <= 20 %}")
     assert not COPY.search('<textarea maxlength="{{ limits.comment }}"></textarea>')
