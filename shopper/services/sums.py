@@ -1,12 +1,12 @@
 """Checking and rebuilding the kept sums from the approved visits (after a restore, after a bug).
 
-The sums are recomputed with the definition approval uses
-(``aggregates.contribution``, added up by ``Totals.plus`` and
-``DetailSums.add``), and compared with what is kept: the monthly totals, the monthly section and
-question sums, and the running sums of every store up to each month. A sum
-that is missing counts as zero, so a month emptied by a withdrawn approval
-matches; floats match to a few parts in a billion, whatever the order they were
-added in.
+The sums are recomputed with the definition approval uses (each visit's
+``aggregates.contribution``, added up by ``Totals.plus`` and
+``DetailSums.add``), and compared with what is kept: the monthly totals, the
+monthly section and question sums, and the running sums of every store up to
+each month. A sum that is missing counts as zero, so a month emptied by a
+withdrawn approval matches; floats match to a few parts in a billion,
+whatever the order they were added in.
 """
 
 from __future__ import annotations

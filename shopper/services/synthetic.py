@@ -880,12 +880,24 @@ def generate(
                 }
             )
             section_scores = [
-                _SectionScore(visit_id, s.code, s.earned, s.possible, s.score)
+                _SectionScore(
+                    visit_id=visit_id,
+                    section_code=s.code,
+                    earned=s.earned,
+                    possible=s.possible,
+                    score=s.score,
+                )
                 for s in result.sections.values()
             ]
             question_scores = [
                 _QuestionScore(
-                    visit_id, q.section, q.code, q.earned, q.possible, q.counted, q.critical_failed
+                    visit_id=visit_id,
+                    section_code=q.section,
+                    question_code=q.code,
+                    earned=q.earned,
+                    possible=q.possible,
+                    counted=q.counted,
+                    critical_failed=q.critical_failed,
                 )
                 for q in result.questions.values()
             ]
@@ -930,7 +942,11 @@ def generate(
             chunk.add_approved(
                 store.store_id,
                 contribution(
-                    day, result.overall, result.critical_failure, section_scores, question_scores
+                    visited_on=day,
+                    overall=result.overall,
+                    critical_failure=result.critical_failure,
+                    section_scores=section_scores,
+                    question_scores=question_scores,
                 ),
             )
             answers += len(result.questions)
