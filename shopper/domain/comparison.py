@@ -9,6 +9,7 @@ so it is tested without a database and the same for every output format.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -214,12 +215,13 @@ def add_sums(into: dict[str, CodeSums], sums: Mapping[str, CodeSums], sign: int 
 
     Field by field; a code whose sums count nothing any more is dropped.
     """
+    combine = operator.add if sign == 1 else operator.sub
     for code, values in sums.items():
         mine = into.get(code)
         if mine is None:
-            into[code] = values if sign == 1 else values._make([-value for value in values])
+            into[code] = values if sign == 1 else values._make(map(operator.neg, values))
             continue
-        added = mine._make([a + sign * b for a, b in zip(mine, values, strict=True)])
+        added = mine._make(map(combine, mine, values))
         if added.empty:
             del into[code]
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
@@ -520,19 +520,26 @@ class _Writer:
         highest = db.session.execute(select(func.max(table.c.id))).scalar() or 0
         return list(range(highest + 1, highest + 1 + count))
 
-    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` (dicts with the same keys) in the current transaction."""
+    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]] | Sequence[tuple]) -> None:
+        """Insert ``rows`` in the current transaction: dicts with the same keys, or named tuples.
+
+        A named tuple's fields are the columns.
+        """
         if not rows:
             return
+        named = isinstance(rows[0], tuple)
         if not self.postgresql:
-            db.session.execute(insert(table), rows)
+            if named:
+                self._insert_tuples(table, rows)
+            else:
+                db.session.execute(insert(table), rows)
             return
-        columns = list(rows[0])
+        columns = list(rows[0]._fields if named else rows[0])
         # COPY skips the Python-side defaults an INSERT through SQLAlchemy would apply.
         defaults = [
             column
             for column in table.columns
-            if column.name not in rows[0] and column.default is not None
+            if column.name not in columns and column.default is not None
         ]
         filled = [
             column.default.arg(None) if column.default.is_callable else column.default.arg
@@ -547,9 +554,42 @@ class _Writer:
                 copy.write_row(
                     [
                         value if adapt is None or value is None else adapt(value)
-                        for adapt, value in zip(adapters, [*row.values(), *filled], strict=True)
+                        for adapt, value in zip(
+                            adapters, [*(row if named else row.values()), *filled], strict=True
+                        )
                     ]
                 )
+
+    @staticmethod
+    def _insert_tuples(table: Table, rows: Sequence[tuple]) -> None:
+        """Named tuples into SQLite with the driver's executemany.
+
+        Each column goes through its type's bind processor, as in SQLAlchemy's
+        INSERT, but without a dict of parameters per row: the score rows are
+        most of a chain's rows.
+        """
+        columns = rows[0]._fields
+        if any(c.name not in columns and c.default is not None for c in table.columns):
+            db.session.execute(insert(table), [row._asdict() for row in rows])
+            return
+        dialect = db.engine.dialect
+        processed = [
+            values if process is None else list(map(process, values))
+            for process, values in zip(
+                (
+                    table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                    for name in columns
+                ),
+                zip(*rows, strict=True),
+                strict=True,
+            )
+        ]
+        names = ", ".join(f'"{name}"' for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        db.session.connection().exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+            list(zip(*processed, strict=True)),
+        )
 
     @staticmethod
     def _adapter(table: Table, name: str) -> Callable[[Any], Any] | None:
@@ -726,8 +766,8 @@ class _Chunk:
     def write(self, writer: _Writer) -> None:
         writer.insert(Assignment.__table__, self.assignments)
         writer.insert(Visit.__table__, self.visits)
-        writer.insert(VisitSectionScore.__table__, [row._asdict() for row in self.sections])
-        writer.insert(VisitQuestionScore.__table__, [row._asdict() for row in self.questions])
+        writer.insert(VisitSectionScore.__table__, self.sections)
+        writer.insert(VisitQuestionScore.__table__, self.questions)
         writer.insert(AuditEvent.__table__, self.events)
         writer.insert(
             StoreMonthTotal.__table__,
