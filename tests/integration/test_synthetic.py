@@ -10,7 +10,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from shopper.domain.checklist_format import parse_checklist
-from shopper.domain.comparison import to_json
+from shopper.domain.comparison import QuestionSums, to_json
 from shopper.domain.scoring import score_visit
 from shopper.extensions import db
 from shopper.models import (
@@ -26,7 +26,7 @@ from shopper.models import (
     VisitSectionScore,
 )
 from shopper.services import aggregates, comparisons, sums, synthetic
-from shopper.services.aggregates import unpack
+from shopper.services.aggregates import unpack, unpack_as
 from tests.support.comparison import migrate_down_and_up, packed_sums
 
 STORES, MONTHS = 40, 4
@@ -190,9 +190,9 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
         )
 
         stored = {
-            (r.month, r.store_id, code): tuple(sums)
+            (r.month, r.store_id, code): sums
             for r in details
-            for code, sums in unpack(r.questions).items()
+            for code, sums in unpack_as(r.questions, QuestionSums).items()
         }
         earned = func.coalesce(VisitQuestionScore.earned, 0.0)
         recomputed = db.session.execute(
@@ -211,13 +211,9 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
             .group_by(month, Assignment.store_id, VisitQuestionScore.question_code)
         ).all()
         assert _rounded(stored) == _rounded(
-            {(m, s, c): tuple(rest) for m, s, c, *rest in recomputed}
+            {(m, s, c): QuestionSums(*rest) for m, s, c, *rest in recomputed}
         )
-        assert (
-            0
-            < sum(fails for *_, fails in stored.values())
-            < sum(counted for *_, counted, _ in stored.values())
-        )
+        assert 0 < sum(q.fails for q in stored.values()) < sum(q.counted for q in stored.values())
 
 
 def test_the_chains_sums_are_those_approvals_code_adds_up(app, runner, chain):
