@@ -9,10 +9,12 @@ so it is tested without a database and the same for every output format.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import chain, repeat
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -27,6 +29,44 @@ class StoreInfo:
     competitor: bool
 
 
+class SectionSums(NamedTuple):
+    """A section's sums over approved visits: Σ score and the visits that scored it."""
+
+    score: float
+    count: float
+
+    @property
+    def empty(self) -> bool:
+        """No visit counts in these sums (all of them were taken back)."""
+        return not self.count
+
+
+class QuestionSums(NamedTuple):
+    """A question's sums over approved visits' counted answers.
+
+    Σ earned, Σ possible, the answers counted, and the fails among them
+    (answers that earned less than the question's points).
+    """
+
+    earned: float
+    possible: float
+    counted: float
+    fails: float
+
+    @property
+    def empty(self) -> bool:
+        """No answer counts in these sums (all of them were taken back)."""
+        return not self.counted
+
+
+# Where each field lies on the last axis of an array of sums (``Details``, a
+# period's arrays): ``questions[..., QUESTION.fails]`` is every fails count.
+SECTION = SectionSums(*range(len(SectionSums._fields)))
+QUESTION = QuestionSums(*range(len(QuestionSums._fields)))
+
+CodeSums = TypeVar("CodeSums", SectionSums, QuestionSums)
+
+
 @dataclass
 class StoreSums:
     """Additive results of one store's approved visits in a period."""
@@ -35,10 +75,8 @@ class StoreSums:
     overall_sum: float = 0.0
     overall_count: int = 0
     critical_failures: int = 0
-    # code → [Σ score, scored visits]
-    sections: dict[str, list[float]] = field(default_factory=dict)
-    # code → [Σ earned, Σ possible, answers counted, fails]
-    questions: dict[str, list[float]] = field(default_factory=dict)
+    sections: dict[str, SectionSums] = field(default_factory=dict)
+    questions: dict[str, QuestionSums] = field(default_factory=dict)
 
     @property
     def score(self) -> float | None:
@@ -172,25 +210,26 @@ def rank(scores: Mapping[str, float | None]) -> dict[str, int]:
     return ranks
 
 
-def add_sums(into: dict[str, list[float]], sums: Mapping[str, list[float]], sign: int = 1) -> None:
+def add_sums(into: dict[str, CodeSums], sums: Mapping[str, CodeSums], sign: int = 1) -> None:
     """Add (or with ``sign=-1`` take away) one dict of code → sums to another, in place.
 
-    Section sums are [Σ score, count], question sums [Σ earned, Σ possible,
-    counted, fails]; a code whose count comes back to zero is dropped.
+    Field by field; a code whose sums count nothing any more is dropped.
     """
+    combine = operator.add if sign == 1 else operator.sub
     for code, values in sums.items():
         mine = into.get(code)
         if mine is None:
-            into[code] = list(values) if sign == 1 else [sign * value for value in values]
+            into[code] = values if sign == 1 else values._make(map(operator.neg, values))
             continue
-        for index, value in enumerate(values):
-            mine[index] += sign * value
-        if not mine[1 if len(mine) == 2 else 2]:
+        added = mine._make(map(combine, mine, values))
+        if added.empty:
             del into[code]
+        else:
+            into[code] = added
 
 
-_NO_QUESTION = (0.0, 0.0, 0, 0)
-_NO_SECTION = (0.0, 0)
+_NO_QUESTION = QuestionSums(0.0, 0.0, 0, 0)
+_NO_SECTION = SectionSums(0.0, 0)
 
 
 def _aligned(sums: list[Mapping[str, list[float]]], codes: list[str], empty: tuple) -> np.ndarray:
@@ -286,10 +325,13 @@ def compare(
         details = Details.of(current, section_codes, question_codes)
     visited_rows = [details.rows[s.code] for s in visited]
     question_sums = details.questions[visited_rows]
-    earned, possible, counted, _ = np.moveaxis(question_sums, 2, 0)
-    scored = (counted > 0) & (possible > 0)
+    earned = question_sums[..., QUESTION.earned]
+    possible = question_sums[..., QUESTION.possible]
+    scored = (question_sums[..., QUESTION.counted] > 0) & (possible > 0)
     question_scores = _ratio(earned * 100, possible, scored)
-    section_total, section_count = np.moveaxis(details.sections[visited_rows], 2, 0)
+    section_sums = details.sections[visited_rows]
+    section_total = section_sums[..., SECTION.score]
+    section_count = section_sums[..., SECTION.count]
     section_scored = section_count > 0
     section_scores = _ratio(section_total, section_count, section_scored)
     ranks = rank({s.code: sums.score for s, sums in zip(visited, visited_sums, strict=True)})
@@ -372,7 +414,13 @@ def _question_rows(
     chain's stores. Consistency is the population standard deviation of the
     store scores that exist.
     """
-    earned, possible, counted, fails = sums[own].sum(axis=0).T
+    chain_sums = sums[own].sum(axis=0)
+    earned, possible, counted, fails = (
+        chain_sums[:, QUESTION.earned],
+        chain_sums[:, QUESTION.possible],
+        chain_sums[:, QUESTION.counted],
+        chain_sums[:, QUESTION.fails],
+    )
     own_scored = scored[own]
     stores_scored = own_scored.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):

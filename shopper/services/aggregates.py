@@ -10,25 +10,30 @@ from its first one to the checklist's horizon, the newest month of its
 monthly sums. A visit in a month past the horizon first carries every series
 forward to that month.
 
+What one approved visit adds to them is ``contribution``, the one
+definition of a sum: approval adds it, ``shopper.services.sums`` recomputes
+the kept sums with it, the synthetic chain writes it in bulk.
+
 Section and question sums are packed per row (``pack``/``unpack``): code →
-[Σ score, count] and code → [Σ earned, Σ possible, counted, fails], as the
-sorted codes followed by their sums as little-endian doubles, so that a report
-reads the rows of a whole chain into one array without a Python object per
-number (``add_packed``).
+``SectionSums`` (Σ score, count) and code → ``QuestionSums`` (Σ earned,
+Σ possible, counted, fails), as the sorted codes followed by their fields as
+little-endian doubles, so that a report reads the rows of a whole chain into
+one array without a Python object per number (``add_packed``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from shopper.domain.comparison import add_sums
+from shopper.domain.comparison import CodeSums, QuestionSums, SectionSums, add_sums
 from shopper.extensions import db
 from shopper.models import (
     Checklist,
@@ -38,7 +43,7 @@ from shopper.models import (
     Visit,
 )
 
-Sums = dict[str, list[float]]
+Sums = Mapping[str, Sequence[float]]  # code → sums, all of one width
 
 
 _DOUBLES = np.dtype("<f8")
@@ -67,14 +72,23 @@ def _split(packed: bytes) -> tuple[bytes, bytes]:
     return packed[4 : 4 + size], packed[4 + size :]
 
 
-def unpack(packed: bytes | None) -> Sums:
-    """code → sums from ``pack``'s bytes (counts come back as floats)."""
+def unpack(packed: bytes | None) -> dict[str, list[float]]:
+    """code → sums from ``pack``'s bytes, as lists (counts come back as floats)."""
     if not packed:
         return {}
     header, numbers = _split(packed)
     codes = orjson.loads(header)
     values = np.frombuffer(numbers, dtype=_DOUBLES).reshape(len(codes), -1)
     return dict(zip(codes, values.tolist(), strict=True))
+
+
+def unpack_as(packed: bytes | None, kind: type[CodeSums]) -> dict[str, CodeSums]:
+    """code → sums from ``pack``'s bytes, each a ``kind`` (ValueError if the widths differ)."""
+    sums = unpack(packed)
+    width = len(kind._fields)
+    if sums and len(next(iter(sums.values()))) != width:  # ``pack`` keeps one width per row
+        raise ValueError(f"The packed sums are not {kind.__name__}s ({width} fields each).")
+    return {code: kind._make(values) for code, values in sums.items()}
 
 
 def add_packed(
@@ -149,6 +163,125 @@ def months_between(first: date, last: date) -> list[date]:
     return months
 
 
+class Totals(NamedTuple):
+    """A store's monthly totals (``StoreMonthTotal``), or one visit's share of them."""
+
+    visits: int = 0
+    overall_sum: float = 0.0
+    overall_count: int = 0
+    critical_failures: int = 0
+
+    def plus(self, other: Totals, sign: int = 1) -> Totals:
+        """These totals with ``other`` added (or, with ``sign=-1``, taken away)."""
+        return Totals(
+            visits=self.visits + sign * other.visits,
+            overall_sum=self.overall_sum + sign * other.overall_sum,
+            overall_count=self.overall_count + sign * other.overall_count,
+            critical_failures=self.critical_failures + sign * other.critical_failures,
+        )
+
+
+TOTALS = Totals._fields
+
+
+@dataclass
+class DetailSums:
+    """Section and question sums by code: of one visit, of a store's month, or of its months so far."""
+
+    sections: dict[str, SectionSums] = field(default_factory=dict)
+    questions: dict[str, QuestionSums] = field(default_factory=dict)
+
+    @classmethod
+    def unpacked(cls, sections: bytes | None, questions: bytes | None) -> DetailSums:
+        """The sums of a kept row, from its packed ``sections`` and ``questions``."""
+        return cls(unpack_as(sections, SectionSums), unpack_as(questions, QuestionSums))
+
+    def add(self, other: DetailSums, sign: int = 1) -> None:
+        """Add ``other``'s sums (or, with ``sign=-1``, take them away), in place."""
+        add_sums(self.sections, other.sections, sign)
+        add_sums(self.questions, other.questions, sign)
+
+    def copy(self) -> DetailSums:
+        """Another object with the same sums (the sums themselves never change)."""
+        return DetailSums(dict(self.sections), dict(self.questions))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one approved visit adds to its store's sums: of its month, and running from it on."""
+
+    month: date
+    totals: Totals
+    details: DetailSums
+
+
+def contribution(
+    visited_on: date,
+    overall: float | None,
+    critical_failure: bool,
+    section_scores: Iterable[Any],
+    question_scores: Iterable[Any],
+) -> Contribution:
+    """One approved visit's share of the kept sums: what a sum is, in one place.
+
+    ``section_scores`` and ``question_scores`` are the visit's score rows
+    (``VisitSectionScore``/``VisitQuestionScore`` or anything with their
+    column names). Approval adds this (``apply_visit``), ``sums`` recomputes
+    the kept sums with it, and the synthetic chain writes it in bulk.
+    """
+    sections = {
+        s.section_code: SectionSums(score=s.score, count=1)
+        for s in section_scores
+        if s.score is not None
+    }
+    questions = {}
+    for q in question_scores:
+        if q.counted:
+            earned = q.earned or 0.0
+            questions[q.question_code] = QuestionSums(
+                earned=earned, possible=q.possible, counted=1, fails=int(earned < q.possible)
+            )
+    return Contribution(
+        month=month_of(visited_on),
+        totals=Totals(
+            visits=1,
+            overall_sum=overall or 0.0,
+            overall_count=int(overall is not None),
+            critical_failures=int(critical_failure),
+        ),
+        details=DetailSums(sections, questions),
+    )
+
+
+def visit_contribution(visit: Visit) -> Contribution:
+    """One visit's share of the kept sums, from its stored scores."""
+    return contribution(
+        visit.visited_on,
+        visit.overall,
+        visit.critical_failure,
+        visit.section_scores,
+        visit.question_scores,
+    )
+
+
+def totals_row(checklist_id: int, month: date, store_id: int, totals: Totals) -> dict[str, Any]:
+    """A ``StoreMonthTotal`` row of these totals."""
+    return {"checklist_id": checklist_id, "month": month, "store_id": store_id} | totals._asdict()
+
+
+def details_row(
+    checklist_id: int, month: date, store_id: int, details: DetailSums
+) -> dict[str, Any]:
+    """A ``StoreMonthDetail`` or ``StoreRunningDetail`` row of these sums, packed."""
+    return {
+        "checklist_id": checklist_id,
+        "month": month,
+        "store_id": store_id,
+        "sections": pack(details.sections),
+        "questions": pack(details.questions),
+    }
+
+
 def horizon(checklist_id: int) -> date | None:
     """The newest month with sums of this checklist (its running sums reach it)."""
     return db.session.execute(
@@ -174,7 +307,7 @@ def _carry_forward(checklist_id: int, until: date, old_horizon: date | None) -> 
 
 
 def _add_details(
-    checklist_id: int, store_id: int, month: date, sections: Sums, questions: Sums, sign: int
+    checklist_id: int, store_id: int, month: date, details: DetailSums, sign: int
 ) -> None:
     """Add one visit's section and question sums to its store's month."""
     found = db.session.execute(
@@ -185,14 +318,11 @@ def _add_details(
         )
     ).scalar_one_or_none()
     if found is None:
-        found = StoreMonthDetail(
-            checklist_id=checklist_id, month=month, store_id=store_id, sections=b"", questions=b""
-        )
+        found = StoreMonthDetail(**details_row(checklist_id, month, store_id, DetailSums()))
         db.session.add(found)
-    mine_sections, mine_questions = unpack(found.sections), unpack(found.questions)
-    add_sums(mine_sections, sections, sign)
-    add_sums(mine_questions, questions, sign)
-    found.sections, found.questions = pack(mine_sections), pack(mine_questions)
+    mine = DetailSums.unpacked(found.sections, found.questions)
+    mine.add(details, sign)
+    found.sections, found.questions = pack(mine.sections), pack(mine.questions)
     db.session.flush()
 
 
@@ -201,8 +331,7 @@ def _add_running(
     store_id: int,
     month: date,
     last_month: date,
-    sections: Sums,
-    questions: Sums,
+    details: DetailSums,
     sign: int,
 ) -> None:
     """Add one visit's sums to its store's running rows from ``month`` on.
@@ -212,17 +341,16 @@ def _add_running(
     table = StoreRunningDetail.__table__
     series = (table.c.checklist_id == checklist_id, table.c.store_id == store_id)
     rows = db.session.execute(
-        select(table.c.id, table.c.month, table.c.sections, table.c.questions).where(
+        select(table.c.id, table.c.sections, table.c.questions).where(
             *series, table.c.month >= month
         )
     ).all()
     changed = []
-    for row_id, _, packed_sections, packed_questions in rows:
-        mine_sections, mine_questions = unpack(packed_sections), unpack(packed_questions)
-        add_sums(mine_sections, sections, sign)
-        add_sums(mine_questions, questions, sign)
+    for row in rows:
+        mine = DetailSums.unpacked(row.sections, row.questions)
+        mine.add(details, sign)
         changed.append(
-            {"b_id": row_id, "b_sections": pack(mine_sections), "b_questions": pack(mine_questions)}
+            {"b_id": row.id, "b_sections": pack(mine.sections), "b_questions": pack(mine.questions)}
         )
     if changed:
         db.session.execute(
@@ -237,16 +365,11 @@ def _add_running(
     end = previous_month(start) if start is not None else last_month
     if end < month:
         return
-    alone_sections, alone_questions = {}, {}
-    add_sums(alone_sections, sections, sign)
-    add_sums(alone_questions, questions, sign)
-    packed = {"sections": pack(alone_sections), "questions": pack(alone_questions)}
+    alone = DetailSums()
+    alone.add(details, sign)
     db.session.execute(
         insert(table),
-        [
-            {"checklist_id": checklist_id, "store_id": store_id, "month": m} | packed
-            for m in months_between(month, end)
-        ],
+        [details_row(checklist_id, m, store_id, alone) for m in months_between(month, end)],
     )
 
 
@@ -261,39 +384,6 @@ def _upsert(model: type, keys: list[str], rows: list[dict[str, Any]], sums: list
         set_={name: getattr(model, name) + getattr(statement.excluded, name) for name in sums},
     )
     db.session.execute(statement)
-
-
-def score_sums(section_scores: Iterable[Any], question_scores: Iterable[Any]) -> tuple[Sums, Sums]:
-    """Section sums and question sums of one visit's score rows (objects or rows alike).
-
-    What a sum is: this, ``visit_totals`` and ``add_sums``. Approval adds them;
-    ``shopper.services.sums`` recomputes the kept sums with them.
-    """
-    sections = {s.section_code: [s.score, 1] for s in section_scores if s.score is not None}
-    questions = {}
-    for q in question_scores:
-        if q.counted:
-            earned = q.earned or 0.0
-            questions[q.question_code] = [earned, q.possible, 1, int(earned < q.possible)]
-    return sections, questions
-
-
-def visit_sums(visit: Visit) -> tuple[Sums, Sums]:
-    """One visit's section sums and question sums, as the aggregates add them."""
-    return score_sums(visit.section_scores, visit.question_scores)
-
-
-TOTALS = ("visits", "overall_sum", "overall_count", "critical_failures")
-
-
-def visit_totals(visit: Any) -> dict[str, float]:
-    """One visit's share of its store's monthly totals (a visit or a row with its scores)."""
-    return {
-        "visits": 1,
-        "overall_sum": visit.overall or 0.0,
-        "overall_count": int(visit.overall is not None),
-        "critical_failures": int(visit.critical_failure),
-    }
 
 
 def lock_checklist(checklist_id: int) -> None:
@@ -317,33 +407,18 @@ def apply_visit(visit: Visit, sign: int) -> None:
     # One approval at a time per checklist: the running sums of one visit
     # depend on the rows another could be adding.
     lock_checklist(assignment.checklist_id)
-    month = month_of(visit.visited_on)
+    share = visit_contribution(visit)
+    month = share.month
     old_horizon = horizon(assignment.checklist_id)
     last_month = max(month, old_horizon) if old_horizon else month
     if old_horizon is not None and month > old_horizon:
         _carry_forward(assignment.checklist_id, month, old_horizon)
-    totals = visit_totals(visit)
+    checklist_id, store_id = assignment.checklist_id, assignment.store_id
     _upsert(
         StoreMonthTotal,
         ["checklist_id", "month", "store_id"],
-        [
-            {
-                "checklist_id": assignment.checklist_id,
-                "month": month,
-                "store_id": assignment.store_id,
-            }
-            | {name: sign * value for name, value in totals.items()}
-        ],
+        [totals_row(checklist_id, month, store_id, Totals().plus(share.totals, sign))],
         list(TOTALS),
     )
-    sections, questions = visit_sums(visit)
-    _add_details(assignment.checklist_id, assignment.store_id, month, sections, questions, sign)
-    _add_running(
-        assignment.checklist_id,
-        assignment.store_id,
-        month,
-        last_month,
-        sections,
-        questions,
-        sign,
-    )
+    _add_details(checklist_id, store_id, month, share.details, sign)
+    _add_running(checklist_id, store_id, month, last_month, share.details, sign)

@@ -20,10 +20,14 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from shopper.domain import comparison as rules
 from shopper.domain.comparison import (
+    QUESTION,
+    SECTION,
     Comparison,
     Details,
     QuestionInfo,
+    QuestionSums,
     SectionInfo,
+    SectionSums,
     StoreInfo,
     StoreSums,
     TrendPoint,
@@ -141,9 +145,9 @@ class Layout:
 class PeriodSums:
     """Each store's sums over a period.
 
-    ``totals`` by store id; ``sections`` (stores × sections × (Σ score,
-    count)) and ``questions`` (stores × questions × (Σ earned, Σ possible,
-    counted, fails)) placed by a ``Layout``, None when only totals were asked for.
+    ``totals`` by store id; ``sections`` (stores × sections × the fields of
+    ``SectionSums``) and ``questions`` (stores × questions × the fields of
+    ``QuestionSums``) placed by a ``Layout``, None when only totals were asked for.
     """
 
     totals: dict[int, StoreSums]
@@ -157,8 +161,8 @@ class PeriodSums:
         stores = len(layout.stores)
         return cls(
             {},
-            np.zeros((stores, len(layout.sections), 2)),
-            np.zeros((stores, len(layout.questions), 4)),
+            np.zeros((stores, len(layout.sections), len(SectionSums._fields))),
+            np.zeros((stores, len(layout.questions), len(QuestionSums._fields))),
         )
 
 
@@ -187,7 +191,7 @@ def _scatter(
     columns: dict[str, int],
     rows: Iterable[Sequence[Any]],
 ) -> None:
-    """Add rows of (store id, code, *sums) grouped in SQL into ``into``."""
+    """Add rows of (store id, code, *sums in their fields' order) grouped in SQL into ``into``."""
     found = [
         (stores[store_id], columns[code], [float(value or 0.0) for value in values])
         for store_id, code, *values in rows
@@ -279,8 +283,10 @@ def _add_raw(
             select(
                 Assignment.store_id,
                 VisitSectionScore.section_code,
-                func.sum(VisitSectionScore.score),
-                func.count(VisitSectionScore.score),
+                *SectionSums(
+                    score=func.sum(VisitSectionScore.score),
+                    count=func.count(VisitSectionScore.score),
+                ),
             )
             .join(VisitSectionScore.visit)
             .join(Visit.assignment)
@@ -296,11 +302,13 @@ def _add_raw(
             select(
                 Assignment.store_id,
                 VisitQuestionScore.question_code,
-                func.sum(VisitQuestionScore.earned),
-                func.sum(VisitQuestionScore.possible),
-                func.count(),
-                func.sum(
-                    case((VisitQuestionScore.earned < VisitQuestionScore.possible, 1), else_=0)
+                *QuestionSums(
+                    earned=func.sum(VisitQuestionScore.earned),
+                    possible=func.sum(VisitQuestionScore.possible),
+                    counted=func.count(),
+                    fails=func.sum(
+                        case((VisitQuestionScore.earned < VisitQuestionScore.possible, 1), else_=0)
+                    ),
                 ),
             )
             .join(VisitQuestionScore.visit)
@@ -378,9 +386,13 @@ def _add_running(
 
     until = at(min(last, newest))
     _add_details(sums, layout, until)
-    series = {row[0] for row in until}
-    before = at(aggregates.previous_month(first))
-    _add_details(sums, layout, [row for row in before if row[0] in series], sign=-1)
+    series = {store_id for store_id, _, _ in until}
+    before = [
+        (store_id, sections, questions)
+        for store_id, sections, questions in at(aggregates.previous_month(first))
+        if store_id in series
+    ]
+    _add_details(sums, layout, before, sign=-1)
 
 
 def period_sums(
@@ -413,8 +425,8 @@ def period_sums(
     if layout is not None:
         # A code no answer counts for has no sums (a difference may leave
         # a trace in the last bits of the others).
-        sums.sections[sums.sections[:, :, 1] == 0] = 0.0
-        sums.questions[sums.questions[:, :, 2] == 0] = 0.0
+        sums.sections[sums.sections[..., SECTION.count] == 0] = 0.0
+        sums.questions[sums.questions[..., QUESTION.counted] == 0] = 0.0
     return sums
 
 

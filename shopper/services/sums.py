@@ -1,12 +1,12 @@
 """Checking and rebuilding the kept sums from the approved visits (after a restore, after a bug).
 
-The sums are recomputed with the definitions approval uses
-(``aggregates.visit_totals``, ``aggregates.score_sums``, ``add_sums``), and
-compared with what is kept: the monthly totals, the monthly section and
-question sums, and the running sums of every store up to each month. A sum
-that is missing counts as zero, so a month emptied by a withdrawn approval
-matches; floats match to a few parts in a billion, whatever the order they were
-added in.
+The sums are recomputed with the definition approval uses (each visit's
+``aggregates.contribution``, added up by ``Totals.plus`` and
+``DetailSums.add``), and compared with what is kept: the monthly totals, the
+monthly section and question sums, and the running sums of every store up to
+each month. A sum that is missing counts as zero, so a month emptied by a
+withdrawn approval matches; floats match to a few parts in a billion,
+whatever the order they were added in.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, union
 
-from shopper.domain.comparison import add_sums
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.extensions import db
@@ -36,7 +35,14 @@ from shopper.models import (
     VisitSectionScore,
 )
 from shopper.services import aggregates
-from shopper.services.aggregates import Sums, month_of, months_between, pack, unpack
+from shopper.services.aggregates import (
+    DetailSums,
+    Totals,
+    details_row,
+    month_of,
+    months_between,
+    totals_row,
+)
 from shopper.services.errors import NotFound
 
 Key = tuple[date, int]  # (month, store id)
@@ -72,9 +78,9 @@ class Report:
 class _Sums:
     """A checklist's sums, kept or recomputed."""
 
-    totals: dict[Key, dict[str, float]] = field(default_factory=dict)
-    details: dict[Key, tuple[Sums, Sums]] = field(default_factory=dict)
-    running: dict[Key, tuple[Sums, Sums]] = field(default_factory=dict)
+    totals: dict[Key, Totals] = field(default_factory=dict)
+    details: dict[Key, DetailSums] = field(default_factory=dict)
+    running: dict[Key, DetailSums] = field(default_factory=dict)
 
 
 def _show(value: object) -> str:
@@ -82,7 +88,7 @@ def _show(value: object) -> str:
         return "nothing"
     if isinstance(value, float):
         return f"{value:.6g}"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return str(value)
 
@@ -90,7 +96,7 @@ def _show(value: object) -> str:
 def _same(kept: Any, recomputed: Any) -> bool:
     if kept is None or recomputed is None:
         return kept is recomputed
-    if isinstance(kept, list):
+    if isinstance(kept, list | tuple):
         return len(kept) == len(recomputed) and all(map(_same, kept, recomputed))
     return math.isclose(kept, recomputed, rel_tol=1e-9, abs_tol=1e-6)
 
@@ -188,16 +194,16 @@ def recompute(checklist_id: int, store_ids: list[int], horizon: date | None) -> 
     )
     result = _Sums()
     for visit in visits:
-        key = (month_of(visit.visited_on), visit.store_id)
-        totals = result.totals.setdefault(key, dict.fromkeys(aggregates.TOTALS, 0))
-        for name, value in aggregates.visit_totals(visit).items():
-            totals[name] += value
-        mine_sections, mine_questions = result.details.setdefault(key, ({}, {}))
-        visit_sections, visit_questions = aggregates.score_sums(
-            sections.get(visit.id, []), questions.get(visit.id, [])
+        share = aggregates.contribution(
+            visit.visited_on,
+            visit.overall,
+            visit.critical_failure,
+            sections.get(visit.id, []),
+            questions.get(visit.id, []),
         )
-        add_sums(mine_sections, visit_sections)
-        add_sums(mine_questions, visit_questions)
+        key = (share.month, visit.store_id)
+        result.totals[key] = result.totals.get(key, Totals()).plus(share.totals)
+        result.details.setdefault(key, DetailSums()).add(share.details)
     if horizon is not None:
         _running(result, horizon)
     return result
@@ -205,20 +211,15 @@ def recompute(checklist_id: int, store_ids: list[int], horizon: date | None) -> 
 
 def _running(result: _Sums, horizon: date) -> None:
     """Fill in each store's running sums from its first month to ``horizon``."""
-    by_store: dict[int, dict[date, tuple[Sums, Sums]]] = defaultdict(dict)
+    by_store: dict[int, dict[date, DetailSums]] = defaultdict(dict)
     for (month, store_id), sums in result.details.items():
         by_store[store_id][month] = sums
     for store_id, months in by_store.items():
-        running_sections: Sums = {}
-        running_questions: Sums = {}
+        running = DetailSums()
         for month in months_between(min(months), horizon):
-            month_sections, month_questions = months.get(month, ({}, {}))
-            add_sums(running_sections, month_sections)
-            add_sums(running_questions, month_questions)
-            result.running[(month, store_id)] = (
-                {code: list(values) for code, values in running_sections.items()},
-                {code: list(values) for code, values in running_questions.items()},
-            )
+            if month in months:
+                running.add(months[month])
+            result.running[(month, store_id)] = running.copy()
 
 
 def kept(checklist_id: int, store_ids: list[int]) -> _Sums:
@@ -229,33 +230,33 @@ def kept(checklist_id: int, store_ids: list[int]) -> _Sums:
             StoreMonthTotal.checklist_id == checklist_id, StoreMonthTotal.store_id.in_(store_ids)
         )
     ).scalars():
-        result.totals[(row.month, row.store_id)] = {
-            name: getattr(row, name) for name in aggregates.TOTALS
-        }
+        result.totals[(row.month, row.store_id)] = Totals(
+            **{name: getattr(row, name) for name in aggregates.TOTALS}
+        )
     for model, into in ((StoreMonthDetail, result.details), (StoreRunningDetail, result.running)):
-        for month, store_id, sections, questions in db.session.execute(
+        for row in db.session.execute(
             select(model.month, model.store_id, model.sections, model.questions).where(
                 model.checklist_id == checklist_id, model.store_id.in_(store_ids)
             )
         ):
-            into[(month, store_id)] = (unpack(sections), unpack(questions))
+            into[(row.month, row.store_id)] = DetailSums.unpacked(row.sections, row.questions)
     return result
 
 
-def _cumulative(running: dict[Key, tuple[Sums, Sums]]) -> Any:
+def _cumulative(running: dict[Key, DetailSums]) -> Any:
     """The running sums at any (month, store): nothing before a store's series, its last after."""
     series: dict[int, tuple[date, date]] = {}
     for month, store_id in running:
         first, last = series.get(store_id, (month, month))
         series[store_id] = (min(first, month), max(last, month))
 
-    def at(key: Key) -> tuple[Sums, Sums]:
+    def at(key: Key) -> DetailSums:
         month, store_id = key
         if key in running:
             return running[key]
         first, last = series.get(store_id, (None, None))
         if first is None or month < first:
-            return {}, {}
+            return DetailSums()
         return running[(last, store_id)]
 
     return at
@@ -297,26 +298,30 @@ def _compare(
                 )
             )
 
-    zero = dict.fromkeys(aggregates.TOTALS, 0)
+    zero = Totals()
     for key in sorted(have.totals.keys() | want.totals.keys()):
         for name in aggregates.TOTALS:
             differ(
                 key,
                 f"monthly {name.replace('_', ' ')}",
-                have.totals.get(key, zero)[name],
-                want.totals.get(key, zero)[name],
+                getattr(have.totals.get(key, zero), name),
+                getattr(want.totals.get(key, zero), name),
             )
 
-    def packed(label: str, key: Key, have_sums: tuple[Sums, Sums], want_sums: tuple[Sums, Sums]):
-        for part, mine, theirs in zip(("section", "question"), have_sums, want_sums, strict=True):
+    def packed(label: str, key: Key, have_sums: DetailSums, want_sums: DetailSums) -> None:
+        for part, mine, theirs in (
+            ("section", have_sums.sections, want_sums.sections),
+            ("question", have_sums.questions, want_sums.questions),
+        ):
             for code in sorted(mine.keys() | theirs.keys()):
                 differ(key, f"{label} {part} {code}", mine.get(code), theirs.get(code))
 
+    nothing = DetailSums()
     for key in sorted(have.details.keys() | want.details.keys()):
-        packed("monthly", key, have.details.get(key, ({}, {})), want.details.get(key, ({}, {})))
+        packed("monthly", key, have.details.get(key, nothing), want.details.get(key, nothing))
     at = _cumulative(want.running)
     for key in sorted(have.running.keys() | want.running.keys()):
-        packed("running", key, have.running.get(key, ({}, {})), at(key))
+        packed("running", key, have.running.get(key, nothing), at(key))
 
 
 def check(code: str | None = None) -> Report:
@@ -378,24 +383,16 @@ def _write(checklist_id: int) -> None:
         for model, rows in (
             (
                 StoreMonthTotal,
-                [{**totals, "month": m, "store_id": s} for (m, s), totals in sums.totals.items()],
+                [totals_row(checklist_id, m, s, totals) for (m, s), totals in sums.totals.items()],
             ),
-            (StoreMonthDetail, _packed_rows(sums.details)),
-            (StoreRunningDetail, _packed_rows(sums.running)),
+            (
+                StoreMonthDetail,
+                [details_row(checklist_id, m, s, d) for (m, s), d in sums.details.items()],
+            ),
+            (
+                StoreRunningDetail,
+                [details_row(checklist_id, m, s, d) for (m, s), d in sums.running.items()],
+            ),
         ):
             if rows:
-                db.session.execute(
-                    insert(model), [{"checklist_id": checklist_id, **row} for row in rows]
-                )
-
-
-def _packed_rows(sums: dict[Key, tuple[Sums, Sums]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "month": month,
-            "store_id": store_id,
-            "sections": pack(sections),
-            "questions": pack(questions),
-        }
-        for (month, store_id), (sections, questions) in sums.items()
-    ]
+                db.session.execute(insert(model), rows)

@@ -3,8 +3,8 @@
 For trying the product on a realistic amount of data and for the benchmark
 (``shopper.bench``). Everything is what the app itself would have stored:
 three published versions of one checklist imported through the checklist
-service, scores from the scoring engine, the monthly sums exactly as
-``shopper.services.aggregates.apply_visit`` adds them on approval. Only the
+service, scores from the scoring engine, and the kept sums made of each
+visit's ``aggregates.contribution``, the definition approval adds. Only the
 way rows reach the database differs: in bulk, one transaction per chunk
 (SQLAlchemy Core on SQLite, COPY on PostgreSQL), as one visit at a time
 through the services would take days for 120,000 visits. The running sums
@@ -18,19 +18,18 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from random import Random
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Table, func, insert, select, text
 
 from shopper.domain.checklist_format import Checklist as ChecklistDocument
 from shopper.domain.checklist_format import parse_checklist, to_document
-from shopper.domain.comparison import add_sums
 from shopper.domain.i18n import N_
-from shopper.domain.scoring import VisitScore, score_visit
+from shopper.domain.scoring import score_visit
 from shopper.extensions import db
 from shopper.models import (
     Assignment,
@@ -49,7 +48,16 @@ from shopper.models import (
 )
 from shopper.models.base import UTCDateTime
 from shopper.services import checklists
-from shopper.services.aggregates import month_end, month_of, pack, previous_month
+from shopper.services.aggregates import (
+    Contribution,
+    DetailSums,
+    Totals,
+    contribution,
+    details_row,
+    month_end,
+    previous_month,
+    totals_row,
+)
 from shopper.services.errors import Conflict, Invalid
 
 CHECKLIST_CODE = "chain-audit"
@@ -512,19 +520,26 @@ class _Writer:
         highest = db.session.execute(select(func.max(table.c.id))).scalar() or 0
         return list(range(highest + 1, highest + 1 + count))
 
-    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` (dicts with the same keys) in the current transaction."""
+    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]] | Sequence[tuple]) -> None:
+        """Insert ``rows`` in the current transaction: dicts with the same keys, or named tuples.
+
+        A named tuple's fields are the columns.
+        """
         if not rows:
             return
+        named = isinstance(rows[0], tuple)
         if not self.postgresql:
-            db.session.execute(insert(table), rows)
+            if named:
+                self._insert_tuples(table, rows)
+            else:
+                db.session.execute(insert(table), rows)
             return
-        columns = list(rows[0])
+        columns = list(rows[0]._fields if named else rows[0])
         # COPY skips the Python-side defaults an INSERT through SQLAlchemy would apply.
         defaults = [
             column
             for column in table.columns
-            if column.name not in rows[0] and column.default is not None
+            if column.name not in columns and column.default is not None
         ]
         filled = [
             column.default.arg(None) if column.default.is_callable else column.default.arg
@@ -539,9 +554,42 @@ class _Writer:
                 copy.write_row(
                     [
                         value if adapt is None or value is None else adapt(value)
-                        for adapt, value in zip(adapters, [*row.values(), *filled], strict=True)
+                        for adapt, value in zip(
+                            adapters, [*(row if named else row.values()), *filled], strict=True
+                        )
                     ]
                 )
+
+    @staticmethod
+    def _insert_tuples(table: Table, rows: Sequence[tuple]) -> None:
+        """Named tuples into SQLite with the driver's executemany.
+
+        Each column goes through its type's bind processor, as in SQLAlchemy's
+        INSERT, but without a dict of parameters per row: the score rows are
+        most of a chain's rows.
+        """
+        columns = rows[0]._fields
+        if any(c.name not in columns and c.default is not None for c in table.columns):
+            db.session.execute(insert(table), [row._asdict() for row in rows])
+            return
+        dialect = db.engine.dialect
+        processed = [
+            values if process is None else list(map(process, values))
+            for process, values in zip(
+                (
+                    table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                    for name in columns
+                ),
+                zip(*rows, strict=True),
+                strict=True,
+            )
+        ]
+        names = ", ".join(f'"{name}"' for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        db.session.connection().exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+            list(zip(*processed, strict=True)),
+        )
 
     @staticmethod
     def _adapter(table: Table, name: str) -> Callable[[Any], Any] | None:
@@ -673,53 +721,47 @@ def _profiles(
     return profiles
 
 
+class _SectionScore(NamedTuple):
+    """A ``VisitSectionScore`` row, as ``aggregates.contribution`` reads them."""
+
+    visit_id: int
+    section_code: str
+    earned: float
+    possible: float
+    score: float | None
+
+
+class _QuestionScore(NamedTuple):
+    """A ``VisitQuestionScore`` row, as ``aggregates.contribution`` reads them."""
+
+    visit_id: int
+    section_code: str
+    question_code: str
+    earned: float | None
+    possible: float
+    counted: bool
+    critical_failed: bool
+
+
 @dataclass
 class _Chunk:
     """The rows of up to CHUNK_VISITS visits, written in one transaction."""
 
-    assignments: list[dict[str, Any]]
-    visits: list[dict[str, Any]]
-    sections: list[dict[str, Any]]
-    questions: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    totals: dict[tuple[int, date, int], dict[str, Any]]
-    # (checklist, month, store) → (section sums, question sums), as aggregates packs them
-    details: dict[tuple[int, date, int], tuple[dict[str, list], dict[str, list]]]
+    checklist_id: int
+    assignments: list[dict[str, Any]] = field(default_factory=list)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[_SectionScore] = field(default_factory=list)
+    questions: list[_QuestionScore] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # (month, store) → the sums of its approved visits
+    totals: dict[tuple[date, int], Totals] = field(default_factory=dict)
+    details: dict[tuple[date, int], DetailSums] = field(default_factory=dict)
 
-    @classmethod
-    def empty(cls) -> _Chunk:
-        return cls([], [], [], [], [], {}, {})
-
-    def add_approved(self, key: tuple[int, date, int], result: VisitScore) -> None:
-        """Add what ``aggregates.apply_visit(visit, +1)`` adds for this visit."""
-        checklist_id, month, store_id = key
-        total = self.totals.setdefault(
-            key,
-            {
-                "checklist_id": checklist_id,
-                "month": month,
-                "store_id": store_id,
-                "visits": 0,
-                "overall_sum": 0.0,
-                "overall_count": 0,
-                "critical_failures": 0,
-            },
-        )
-        total["visits"] += 1
-        total["overall_sum"] += result.overall or 0.0
-        total["overall_count"] += int(result.overall is not None)
-        total["critical_failures"] += int(result.critical_failure)
-        sections, questions = self.details.setdefault(key, ({}, {}))
-        add_sums(
-            sections,
-            {s.code: [s.score, 1] for s in result.sections.values() if s.score is not None},
-        )
-        visit_questions = {}
-        for q in result.questions.values():
-            if q.counted:
-                earned = q.earned or 0.0
-                visit_questions[q.code] = [earned, q.possible, 1, int(earned < q.possible)]
-        add_sums(questions, visit_questions)
+    def add_approved(self, store_id: int, share: Contribution) -> None:
+        """Add a visit's contribution, as ``aggregates.apply_visit(visit, +1)`` adds it."""
+        key = (share.month, store_id)
+        self.totals[key] = self.totals.get(key, Totals()).plus(share.totals)
+        self.details.setdefault(key, DetailSums()).add(share.details)
 
     def write(self, writer: _Writer) -> None:
         writer.insert(Assignment.__table__, self.assignments)
@@ -727,18 +769,18 @@ class _Chunk:
         writer.insert(VisitSectionScore.__table__, self.sections)
         writer.insert(VisitQuestionScore.__table__, self.questions)
         writer.insert(AuditEvent.__table__, self.events)
-        writer.insert(StoreMonthTotal.__table__, list(self.totals.values()))
+        writer.insert(
+            StoreMonthTotal.__table__,
+            [
+                totals_row(self.checklist_id, month, store_id, totals)
+                for (month, store_id), totals in self.totals.items()
+            ],
+        )
         writer.insert(
             StoreMonthDetail.__table__,
             [
-                {
-                    "checklist_id": checklist_id,
-                    "month": month,
-                    "store_id": store_id,
-                    "sections": pack(sections),
-                    "questions": pack(questions),
-                }
-                for (checklist_id, month, store_id), (sections, questions) in self.details.items()
+                details_row(self.checklist_id, month, store_id, details)
+                for (month, store_id), details in self.details.items()
             ],
         )
 
@@ -758,29 +800,21 @@ class _Running:
 
     def __init__(self, checklist_id: int) -> None:
         self.checklist_id = checklist_id
-        # store id → (section sums, question sums) up to the newest month added
-        self.stores: dict[int, tuple[dict[str, list], dict[str, list]]] = {}
+        # store id → its sums up to the newest month added
+        self.stores: dict[int, DetailSums] = {}
 
     def add(self, chunk: _Chunk) -> None:
         """Add a chunk's monthly sums (its stores' visits of one month)."""
-        for (_, _, store_id), (sections, questions) in chunk.details.items():
-            mine_sections, mine_questions = self.stores.setdefault(store_id, ({}, {}))
-            add_sums(mine_sections, sections)
-            add_sums(mine_questions, questions)
+        for (_, store_id), details in chunk.details.items():
+            self.stores.setdefault(store_id, DetailSums()).add(details)
 
     def write(self, writer: _Writer, month: date) -> None:
         """Every store's row of ``month``: the sums up to and including it."""
         writer.insert(
             StoreRunningDetail.__table__,
             [
-                {
-                    "checklist_id": self.checklist_id,
-                    "month": month,
-                    "store_id": store_id,
-                    "sections": pack(sections),
-                    "questions": pack(questions),
-                }
-                for store_id, (sections, questions) in self.stores.items()
+                details_row(self.checklist_id, month, store_id, details)
+                for store_id, details in self.stores.items()
             ],
         )
 
@@ -836,7 +870,7 @@ def generate(
         last_day = month_end(month)
         assignment_ids = writer.reserve_ids(Assignment.__table__, len(group))
         visit_ids = writer.reserve_ids(Visit.__table__, len(group))
-        chunk = _Chunk.empty()
+        chunk = _Chunk(checklist_id)
         for store, assignment_id, visit_id in zip(group, assignment_ids, visit_ids, strict=True):
             values = _answers(plan, store, month_index, random)
             result = score_visit(checklist, values)
@@ -885,28 +919,30 @@ def generate(
                     "reviewed_by_id": coordinator_id,
                 }
             )
-            chunk.sections.extend(
-                {
-                    "visit_id": visit_id,
-                    "section_code": s.code,
-                    "earned": s.earned,
-                    "possible": s.possible,
-                    "score": s.score,
-                }
+            section_scores = [
+                _SectionScore(
+                    visit_id=visit_id,
+                    section_code=s.code,
+                    earned=s.earned,
+                    possible=s.possible,
+                    score=s.score,
+                )
                 for s in result.sections.values()
-            )
-            chunk.questions.extend(
-                {
-                    "visit_id": visit_id,
-                    "section_code": q.section,
-                    "question_code": q.code,
-                    "earned": q.earned,
-                    "possible": q.possible,
-                    "counted": q.counted,
-                    "critical_failed": q.critical_failed,
-                }
+            ]
+            question_scores = [
+                _QuestionScore(
+                    visit_id=visit_id,
+                    section_code=q.section,
+                    question_code=q.code,
+                    earned=q.earned,
+                    possible=q.possible,
+                    counted=q.counted,
+                    critical_failed=q.critical_failed,
+                )
                 for q in result.questions.values()
-            )
+            ]
+            chunk.sections += section_scores
+            chunk.questions += question_scores
             summary = {
                 "store": code_of[store.store_id],
                 "checklist": CHECKLIST_CODE,
@@ -943,7 +979,16 @@ def generate(
                     },
                 )
             )
-            chunk.add_approved((checklist_id, month_of(day), store.store_id), result)
+            chunk.add_approved(
+                store.store_id,
+                contribution(
+                    visited_on=day,
+                    overall=result.overall,
+                    critical_failure=result.critical_failure,
+                    section_scores=section_scores,
+                    question_scores=question_scores,
+                ),
+            )
             answers += len(result.questions)
         chunk.write(writer)
         running.add(chunk)

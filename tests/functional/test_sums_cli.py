@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, update
 
+from shopper.domain.comparison import QuestionSums
 from shopper.extensions import db
 from shopper.models import StoreMonthDetail, StoreMonthTotal, StoreRunningDetail
-from shopper.services.aggregates import pack, unpack
+from shopper.services.aggregates import pack, unpack_as
 from tests.support.comparison import make_history, packed_sums
 
 
@@ -58,8 +59,8 @@ def test_check_lists_each_corrupted_sum_and_rebuild_mends_them(app, runner, hist
             .scalars()
             .first()
         )
-        questions = unpack(detail.questions)
-        questions["q2"][0] += 2.5
+        questions = unpack_as(detail.questions, QuestionSums)
+        questions["q2"] = questions["q2"]._replace(earned=questions["q2"].earned + 2.5)
         detail.questions = pack(questions)
         db.session.execute(
             update(StoreMonthTotal)

@@ -6,10 +6,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.orm import selectinload
 
 from shopper.domain.checklist_format import parse_checklist
-from shopper.domain.comparison import to_json
+from shopper.domain.comparison import QuestionSums, to_json
 from shopper.domain.scoring import score_visit
 from shopper.extensions import db
 from shopper.models import (
@@ -24,8 +25,8 @@ from shopper.models import (
     VisitQuestionScore,
     VisitSectionScore,
 )
-from shopper.services import comparisons, synthetic
-from shopper.services.aggregates import unpack
+from shopper.services import aggregates, comparisons, sums, synthetic
+from shopper.services.aggregates import unpack, unpack_as
 from tests.support.comparison import migrate_down_and_up, packed_sums
 
 STORES, MONTHS = 40, 4
@@ -189,9 +190,9 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
         )
 
         stored = {
-            (r.month, r.store_id, code): tuple(sums)
+            (r.month, r.store_id, code): sums
             for r in details
-            for code, sums in unpack(r.questions).items()
+            for code, sums in unpack_as(r.questions, QuestionSums).items()
         }
         earned = func.coalesce(VisitQuestionScore.earned, 0.0)
         recomputed = db.session.execute(
@@ -210,13 +211,70 @@ def test_monthly_sums_equal_a_recomputation_from_the_visits(app, chain):
             .group_by(month, Assignment.store_id, VisitQuestionScore.question_code)
         ).all()
         assert _rounded(stored) == _rounded(
-            {(m, s, c): tuple(rest) for m, s, c, *rest in recomputed}
+            {(m, s, c): QuestionSums(*rest) for m, s, c, *rest in recomputed}
         )
-        assert (
-            0
-            < sum(fails for *_, fails in stored.values())
-            < sum(counted for *_, counted, _ in stored.values())
+        assert 0 < sum(q.fails for q in stored.values()) < sum(q.counted for q in stored.values())
+
+
+def test_the_chains_sums_are_those_approvals_code_adds_up(app, runner, chain):
+    """``sums check`` recomputes every kept sum with approval's ``aggregates.contribution``."""
+    with app.app_context():
+        totals = db.session.execute(select(func.count(StoreMonthTotal.id))).scalar()
+        codes = sum(
+            len(unpack(row.sections)) + len(unpack(row.questions))
+            for model in (StoreMonthDetail, StoreRunningDetail)
+            for row in db.session.execute(select(model.sections, model.questions))
         )
+    assert totals == STORES * MONTHS
+    assert codes > 2 * STORES * MONTHS * 40  # 6 sections and ~36 counted questions a row
+
+    checked = runner.invoke(args=["sums", "check"])
+
+    assert checked.exit_code == 0, checked.output
+    # Four totals a store and month, and every section and question code of every row.
+    assert checked.output == f"All {len(aggregates.TOTALS) * totals + codes} sums match.\n"
+    with app.app_context():
+        assert sums.rebuild(synthetic.CHECKLIST_CODE)[synthetic.CHECKLIST_CODE].differences == []
+
+
+def test_approving_the_chains_visits_one_by_one_keeps_the_very_sums_it_wrote(app, chain):
+    """What the bulk load wrote is what ``aggregates.apply_visit`` keeps, visit after visit."""
+    with app.app_context():
+        written, bulk_totals = _packed_rows(), _totals()
+        for model in (StoreMonthTotal, StoreMonthDetail, StoreRunningDetail):
+            db.session.execute(delete(model))
+        visits = db.session.execute(
+            select(Visit)
+            .options(
+                selectinload(Visit.assignment),
+                selectinload(Visit.section_scores),
+                selectinload(Visit.question_scores),
+            )
+            .order_by(Visit.visited_on, Visit.id)
+        ).scalars()
+        for visit in visits:
+            aggregates.apply_visit(visit, +1)
+        db.session.commit()
+
+        # To the last bit: one visit a store and month, added month after month either way.
+        assert _packed_rows() == written
+        assert _totals() == bulk_totals
+
+
+def _totals() -> dict[tuple, tuple]:
+    return {
+        (row.month, row.store_id): tuple(getattr(row, name) for name in aggregates.TOTALS)
+        for row in db.session.execute(select(StoreMonthTotal)).scalars()
+    }
+
+
+def _packed_rows() -> dict[tuple, tuple[bytes, bytes]]:
+    """The packed bytes of every monthly and running row."""
+    return {
+        (model.__tablename__, row.month, row.store_id): (bytes(row.sections), bytes(row.questions))
+        for model in (StoreMonthDetail, StoreRunningDetail)
+        for row in db.session.execute(select(model)).scalars()
+    }
 
 
 def _all_raw(first: date, last: date):
