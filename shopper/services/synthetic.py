@@ -26,10 +26,12 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Table, func, insert, select, text
 
+from shopper.domain.audit import AuditAction
 from shopper.domain.checklist_format import Checklist as ChecklistDocument
 from shopper.domain.checklist_format import parse_checklist, to_document
 from shopper.domain.i18n import N_
 from shopper.domain.scoring import score_visit
+from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import (
     Assignment,
@@ -891,7 +893,7 @@ def generate(
                     "first_day": month,
                     "last_day": last_day,
                     "briefing": "Buy a small item, then ask to return it without the receipt.",
-                    "status": "approved",
+                    "status": Status.APPROVED.value,
                     "created_at": created,
                     "created_by_id": coordinator_id,
                     "updated_at": reviewed,
@@ -965,7 +967,7 @@ def generate(
                         "at": submitted,
                         "actor_id": shopper_id,
                         "assignment_id": assignment_id,
-                        "action": "submitted",
+                        "action": AuditAction.SUBMITTED.value,
                         "note": "",
                         "details": {"resubmission": False},
                     },
@@ -973,7 +975,7 @@ def generate(
                         "at": reviewed,
                         "actor_id": coordinator_id,
                         "assignment_id": assignment_id,
-                        "action": "approved",
+                        "action": AuditAction.APPROVED.value,
                         "note": "",
                         "details": {},
                     },

@@ -58,7 +58,6 @@ PENDING_IN_OTHER_BRANCHES = frozenset(
     {
         "shopper/api/openapi.py",
         "shopper/api/people.py",
-        "shopper/services/synthetic.py",
     }
 )
 
