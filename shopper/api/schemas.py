@@ -20,6 +20,7 @@ from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Role
 from shopper.services.errors import Invalid
+from shopper.services.reviews import DECISIONS
 
 ROLES = [str(role) for role in Role]
 STATUSES = [str(status) for status in Status]
@@ -33,7 +34,8 @@ def _text(description: str = "", **kwargs: object) -> fields.String:
 
 def _date(description: str = "", **kwargs: object) -> fields.String:
     """A YYYY-MM-DD date as the API writes it (the services read and check it)."""
-    return fields.String(metadata={"format": "date", "description": description}, **kwargs)
+    metadata = {"format": "date", **({"description": description} if description else {})}
+    return fields.String(metadata=metadata, **kwargs)
 
 
 def _timestamp(**kwargs: object) -> fields.String:
@@ -446,9 +448,8 @@ class Visit(Schema):
 
 
 class ReviewBody(Closed):
-    decision = fields.String(
-        required=True, validate=validate.OneOf(["approve", "return", "withdraw"])
-    )
+    # The words are checked by reviews.decide, which the review page calls too.
+    decision = fields.String(required=True, metadata={"enum": list(DECISIONS)})
     note = _text("Required to return a report.")
 
 

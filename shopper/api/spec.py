@@ -154,7 +154,7 @@ def init_app(app: Flask, blueprint: Blueprint) -> None:
     """Register the API blueprint and build its document from the schemas."""
     app.config.setdefault("API_TITLE", "Shopper API")
     app.config.setdefault("API_VERSION", "1")
-    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     api = ShopperApi(
         app,
         spec_kwargs={
@@ -245,17 +245,23 @@ def _resolve(document: dict[str, Any], node: Any) -> Any:
 
 
 def _type_of(document: dict[str, Any], schema: dict[str, Any]) -> str:
+    """A short type for people: ``string (date) | null``, ``[integer]``, ``a | b``."""
     schema = _resolve(document, schema)
-    kind = schema.get("type", "any")
-    if kind == "array":
-        return f"[{_type_of(document, schema.get('items', {}))}]"
-    if "enum" in schema:
-        kind = " | ".join(str(value) for value in schema["enum"])
-    elif "format" in schema:
-        kind = f"{kind} ({schema['format']})"
-    if schema.get("nullable"):
-        kind += " | null"
-    return kind
+    if "anyOf" in schema or "oneOf" in schema:
+        options = schema.get("anyOf", []) + schema.get("oneOf", [])
+        return " | ".join(_type_of(document, option) for option in options)
+    kinds = schema.get("type", "any")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    shown = []
+    for kind in kinds:
+        if kind == "array":
+            kind = f"[{_type_of(document, schema.get('items', {}))}]"
+        elif kind != "null" and "enum" in schema:
+            kind = " | ".join(str(value) for value in schema["enum"] if value is not None)
+        elif kind != "null" and "format" in schema:
+            kind = f"{kind} ({schema['format']})"
+        shown.append(kind)
+    return " | ".join(shown)
 
 
 def _fields(document: dict[str, Any], schema: Any, prefix: str = "", depth: int = 0) -> list[dict]:
@@ -275,11 +281,12 @@ def _fields(document: dict[str, Any], schema: Any, prefix: str = "", depth: int 
                 "description": field.get("description", ""),
             }
         )
-        inner = (
-            _resolve(document, field.get("items", {})) if field.get("type") == "array" else field
-        )
+        is_list = field.get("type") == "array"
+        inner = _resolve(document, field.get("items", {})) if is_list else field
+        if "anyOf" in inner:  # a nested object that may be null
+            inner = _resolve(document, inner["anyOf"][0])
         if depth < 2 and inner.get("properties"):
-            suffix = "[]." if field.get("type") == "array" else "."
+            suffix = "[]." if is_list else "."
             rows += _fields(document, inner, prefix + name + suffix, depth + 1)
     return rows
 
