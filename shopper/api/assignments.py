@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, send_file, url_for
@@ -14,11 +16,32 @@ from shopper.api.pagination import paginate
 from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.models import Assignment, Role, Visit
+from shopper.request_limits import is_database_id
 from shopper.services import assignments, audit, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
 
 AssignmentPage = schemas.page_of(schemas.Assignment, "AssignmentPage")
+
+
+def found_first(view: Callable[..., object]) -> Callable[..., object]:
+    """Look up the assignment or visit of the path before the body is read.
+
+    An id that is absent or not the person's is a 404 whatever the body says,
+    as it was before bodies were checked by schemas: out of scope is not found.
+    """
+
+    @wraps(view)
+    def looked_up(*args: object, **kwargs: Any) -> object:
+        if "assignment_id" in kwargs:
+            kwargs["assignment"] = assignments.get_assignment(
+                kwargs.pop("assignment_id"), current_user
+            )
+        if "visit_id" in kwargs:
+            kwargs["visit"] = visits.get_visit(kwargs.pop("visit_id"), current_user)
+        return view(*args, **kwargs)
+
+    return looked_up
 
 
 def assignment_json(assignment: Assignment) -> dict[str, object]:
@@ -140,12 +163,12 @@ def get_assignment(assignment_id: int) -> object:
 
 @bp.patch("/assignments/<int:assignment_id>")
 @roles(Role.COORDINATOR)
+@found_first
 @bp.arguments(schemas.AssignmentChanges)
 @bp.response(200, schemas.Assignment)
 @bp.fails(404, 409, 422)
-def update_assignment(body: dict[str, Any], assignment_id: int) -> object:
+def update_assignment(body: dict[str, Any], assignment: Assignment) -> object:
     """Change the window or briefing of an assignment nobody has submitted yet."""
-    assignment = assignments.get_assignment(assignment_id, current_user)
     first_day = _day(body.get("first_day", assignment.first_day.isoformat()), "first_day")
     last_day = _day(body.get("last_day", assignment.last_day.isoformat()), "last_day")
     briefing = body.get("briefing", assignment.briefing)
@@ -162,24 +185,24 @@ def _day(value: str, name: str) -> date:
 
 @bp.post("/assignments/<int:assignment_id>/cancel")
 @roles(Role.COORDINATOR)
+@found_first
 @bp.arguments(schemas.CancelBody, required=False)
 @bp.response(200, schemas.Assignment)
 @bp.fails(404, 409, 422)
-def cancel_assignment(body: dict[str, Any], assignment_id: int) -> object:
+def cancel_assignment(body: dict[str, Any], assignment: Assignment) -> object:
     """Cancel an assignment that has no submitted visit (the body, with a note, is optional)."""
-    assignment = assignments.get_assignment(assignment_id, current_user)
     assignments.cancel(assignment, current_user, body.get("note", ""))
     return assignment_json(assignment)
 
 
 @bp.post("/assignments/<int:assignment_id>/reassign")
 @roles(Role.COORDINATOR)
+@found_first
 @bp.arguments(schemas.ReassignBody)
 @bp.response(200, schemas.Assignment)
 @bp.fails(404, 409, 422)
-def reassign_assignment(body: dict[str, Any], assignment_id: int) -> object:
+def reassign_assignment(body: dict[str, Any], assignment: Assignment) -> object:
     """Give an assignment that has no submitted visit to another shopper."""
-    assignment = assignments.get_assignment(assignment_id, current_user)
     assignments.reassign(assignment, body["shopper"], current_user)
     return assignment_json(assignment)
 
@@ -207,24 +230,24 @@ def assignment_events(assignment_id: int) -> object:
 
 @bp.put("/assignments/<int:assignment_id>/visit")
 @roles(Role.SHOPPER)
+@found_first
 @bp.arguments(schemas.VisitInput)
 @bp.response(200, schemas.Visit)
 @bp.fails(404, 409, 422)
-def save_visit_draft(body: dict[str, Any], assignment_id: int) -> object:
+def save_visit_draft(body: dict[str, Any], assignment: Assignment) -> object:
     """Save the draft report; partial answers are fine."""
-    assignment = assignments.get_assignment(assignment_id, current_user)
     visit_input = visits.parse_visit_input(body)
     return visit_json(visits.save_draft(assignment, current_user, visit_input))
 
 
 @bp.post("/assignments/<int:assignment_id>/visit/submit")
 @roles(Role.SHOPPER)
+@found_first
 @bp.arguments(schemas.VisitInput)
 @bp.response(200, schemas.Visit)
 @bp.fails(404, 409, 422)
-def submit_visit(body: dict[str, Any], assignment_id: int) -> object:
+def submit_visit(body: dict[str, Any], assignment: Assignment) -> object:
     """Submit the complete report; the same client_id again answers the same visit."""
-    assignment = assignments.get_assignment(assignment_id, current_user)
     visit, _ = visits.submit(assignment, current_user, visits.parse_visit_input(body))
     return visit_json(visit)
 
@@ -240,17 +263,17 @@ def get_visit(visit_id: int) -> object:
 
 @bp.post("/visits/<int:visit_id>/photos")
 @roles(Role.SHOPPER)
+@found_first
 @bp.arguments(schemas.PhotoUpload, location="files")
 @bp.response(201, schemas.Photo)
 @bp.alt_response(200, schema=schemas.Photo, description="Sent before: kept once", success=True)
 @bp.fails(404, 409, 413, 422)
-def upload_photo(form: dict[str, Any], visit_id: int) -> object:
+def upload_photo(form: dict[str, Any], visit: Visit) -> object:
     """Attach one photo to a question of the shopper's own visit (multipart: question, file).
 
     Sending the same photo for the same question again answers as the first
     time, with the photo already kept: a retry never makes a second copy.
     """
-    visit = visits.get_visit(visit_id, current_user)
     upload = form["file"]
     if not hasattr(upload, "stream"):
         raise Invalid(N_("Send the photo as the file field."), fields={"file": "required"})
@@ -295,12 +318,12 @@ def delete_photo(visit_id: int, photo_id: int) -> object:
 
 @bp.post("/visits/<int:visit_id>/review")
 @roles(Role.COORDINATOR)
+@found_first
 @bp.arguments(schemas.ReviewBody)
 @bp.response(200, schemas.Visit)
 @bp.fails(404, 409, 422)
-def review_visit(body: dict[str, Any], visit_id: int) -> object:
+def review_visit(body: dict[str, Any], visit: Visit) -> object:
     """Approve, return to the shopper with a note, or withdraw an approval."""
-    visit = visits.get_visit(visit_id, current_user)
     reviews.decide(visit, current_user, body["decision"], body.get("note", ""))
     return visit_json(visit)
 
@@ -312,4 +335,6 @@ def review_visit(body: dict[str, Any], visit_id: int) -> object:
 @bp.fails(404, 409, 422)
 def approve_visits(body: dict[str, Any]) -> object:
     """Approve several submitted reports at once (all or none)."""
+    if not all(is_database_id(visit_id) for visit_id in body["ids"]):
+        raise Invalid(N_("ids must be a list of visit ids."), fields={"ids": "invalid"})
     return {"approved": reviews.approve_many(body["ids"], current_user)}

@@ -19,6 +19,7 @@ from shopper.config import LANGUAGES
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Role
+from shopper.request_limits import LARGEST_ID
 from shopper.services.errors import Invalid
 from shopper.services.reviews import DECISIONS
 
@@ -454,8 +455,9 @@ class ReviewBody(Closed):
 
 
 class ApproveMany(Closed):
+    # Ids past the database are refused by the view, as on the review page (is_database_id).
     ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)), required=True
+        fields.Integer(strict=True, metadata={"minimum": 1, "maximum": LARGEST_ID}), required=True
     )
 
 
