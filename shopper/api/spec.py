@@ -213,6 +213,8 @@ def openapi_document() -> dict[str, Any]:
                 frozenset(),
             )
             responses = operation.setdefault("responses", {})
+            # shopper.request_limits refuses a NUL in any path, query or form, before any view.
+            responses.setdefault("400", _error("A NUL character in the path, query or form"))
             if allowed == PUBLIC:
                 operation["security"] = []
                 operation["x-roles"] = ["public"]
