@@ -14,6 +14,7 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask, current_app
+from flask_babel import gettext
 from marshmallow import ValidationError
 from webargs import core
 from webargs.flaskparser import FlaskParser
@@ -31,6 +32,19 @@ READ_AS_JSON = N_("Send the body as JSON with Content-Type: application/json.")
 NOT_JSON = N_("The body is not valid JSON.")
 ONE_FIELD = N_("%(field)s: %(problem)s")
 CHECK_FIELDS = N_("Check these fields: %(fields)s.")
+# marshmallow's own words, marked here for the translators; _flatten translates them.
+SCHEMA_MESSAGES = (
+    N_("Missing data for required field."),
+    N_("Unknown field."),
+    N_("Field may not be null."),
+    N_("Invalid input type."),
+    N_("Not a valid string."),
+    N_("Not a valid integer."),
+    N_("Not a valid number."),
+    N_("Not a valid boolean."),
+    N_("Not a valid list."),
+    N_("Not a valid mapping type."),
+)
 
 
 def _flatten(messages: object, path: str = "") -> dict[str, str]:
@@ -51,7 +65,7 @@ def _flatten(messages: object, path: str = "") -> dict[str, str]:
         and messages
         and all(isinstance(m, str) for m in messages)
     ):
-        return {path or "body": " ".join(messages)}
+        return {path or "body": " ".join(gettext(message) for message in messages)}
     if isinstance(messages, list | tuple):
         flat = {}
         for inner in messages:
