@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from shopper.access import roles
 from shopper.api import bp, schemas

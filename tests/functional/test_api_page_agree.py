@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from shopper.checklists.routes import MAX_IMPORT_BYTES
+from shopper.services.checklists import MAX_DOCUMENT_BYTES as MAX_IMPORT_BYTES
 from tests.factories import (
     VISIT_A,
     WORKED_EXAMPLE,
