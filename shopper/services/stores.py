@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Store
 from shopper.services.csv_files import read_csv, write_csv
@@ -44,6 +44,25 @@ class StoreFilters:
     region: str = ""
     competitor: bool | None = None
     active: bool | None = None
+
+
+# The list's filter values, as the page's selects and the API's query send them.
+FLAG_VALUES = {"yes": True, "no": False}
+DEFAULT_ACTIVE = "yes"
+
+
+def parse_filters(args: Mapping[str, str]) -> StoreFilters:
+    """A store list's filters from a query string, for the page and the API alike.
+
+    ``q``, ``region``, ``competitor`` (yes/no), ``active`` (yes/no/all; absent:
+    yes, active stores only). A value not offered counts as no filter.
+    """
+    return StoreFilters(
+        q=(args.get("q") or "").strip(),
+        region=args.get("region") or "",
+        competitor=FLAG_VALUES.get((args.get("competitor") or "").strip().lower()),
+        active=FLAG_VALUES.get((args.get("active", DEFAULT_ACTIVE) or "").strip().lower()),
+    )
 
 
 @dataclass(frozen=True)
@@ -219,8 +238,11 @@ def _invalid(problems: list[Problem]) -> Invalid:
     if len(problems) == 1:
         return Invalid(problems[0][1], problems[0][2], fields=fields)
     return Invalid(
-        N_("The store has %(count)d problems; each is named at its field."),
-        {"count": len(problems)},
+        N_plural(
+            "The store has %(num)d problem; it is named at its field.",
+            "The store has %(num)d problems; each is named at its field.",
+        ),
+        {"num": len(problems)},
         fields=fields,
     )
 
