@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from pathlib import Path
+
+from flask import Flask, current_app, request
 from flask_babel import (
+    Domain,
     format_date,
     format_datetime,
     format_decimal,
@@ -13,6 +16,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
+from shopper.catalogues import compiled_directory
 from shopper.config import LANGUAGES
 from shopper.domain import answers
 from shopper.domain import i18n as domain_i18n
@@ -47,12 +51,41 @@ def answer_text(question: object, value: object, photo_count: int = 0) -> str:
     )
 
 
+class PerAppDomain(Domain):
+    """Flask-Babel's domain, with its translations cache kept per app rather than per process.
+
+    Two apps with different catalogue folders in one process (the tests) would
+    otherwise read each other's cached translations.
+    """
+
+    def get_translations_cache(self, ctx: object) -> dict:
+        return current_app.extensions.setdefault("babel_translations_cache", {})
+
+
+# ``Babel.domain_instance`` is a cached property: this sets the value it caches.
+babel.domain_instance = PerAppDomain()
+
+# The catalogues (``<lang>/LC_MESSAGES/messages.po``) live in the package.
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+
+
+def translation_directories(app: Flask) -> str:
+    """Where Flask-Babel finds the compiled catalogues: ``BABEL_TRANSLATION_DIRECTORIES``
+    when set, else the package's, compiled first when a ``.mo`` is missing or stale."""
+    configured = app.config.get("BABEL_TRANSLATION_DIRECTORIES")
+    if configured:
+        return str(configured)
+    return str(compiled_directory(CATALOGUES, Path(app.instance_path)))
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and give templates the formatting filters."""
+    directories = translation_directories(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = directories
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories="translations",
+        default_translation_directories=directories,
     )
     app.jinja_env.filters.update(
         date=format_date,
