@@ -41,10 +41,9 @@ def compile_catalogue(po_file: Path, mo_file: Path) -> None:
 
 def is_stale(po_file: Path, mo_file: Path) -> bool:
     """True when ``mo_file`` is missing or older than its ``.po``."""
-    try:
-        return mo_file.stat().st_mtime < po_file.stat().st_mtime
-    except FileNotFoundError:
+    if not mo_file.is_file():
         return True
+    return mo_file.stat().st_mtime < po_file.stat().st_mtime
 
 
 def compile_all(source: Path, target: Path, *, only_stale: bool = True) -> list[Path]:
@@ -77,7 +76,7 @@ def compiled_directory(source: Path, instance: Path) -> Path:
     if writable(source):
         try:
             compile_all(source, source)
-        except PermissionError:
+        except OSError:  # a file in the way, a read-only file system: use the instance
             pass
         else:
             return source

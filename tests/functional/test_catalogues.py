@@ -1,0 +1,115 @@
+"""Every interface catalogue holds every string the code marks, translated and usable.
+
+The template is extracted fresh from the code, as ``make messages`` does; a
+catalogue that lacks a string, keeps a fuzzy guess, drops or invents a
+placeholder, or has the wrong number of plural forms fails, naming the strings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from shopper.catalogues import compile_all, compiled_directory
+from tests.support.catalogues import (
+    CATALOGUES,
+    TRANSLATED,
+    catalogue_problems,
+    extract_template,
+    pseudo_catalogue,
+)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    return extract_template(tmp_path_factory.mktemp("pot") / "messages.pot")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_catalogue_translates_every_marked_string(template: Catalog, language: str) -> None:
+    po_file = CATALOGUES / language / "LC_MESSAGES" / "messages.po"
+    problems = catalogue_problems(template, po_file, language)
+    assert not problems, f"{len(problems)} problems in {language}:\n" + "\n".join(problems)
+
+
+def test_extraction_finds_every_way_the_code_marks_a_string(template: Catalog) -> None:
+    ids = {message.id if isinstance(message.id, str) else message.id[0] for message in template}
+    # One string of each marking style the code and templates use.
+    expected = {
+        "Send the report",  # {{ _() }} in a template
+        "Waiting to send",  # the phone scripts' strings (templates/field/_strings.html)
+        "%(num)d store",  # {{ ngettext() }} in a template
+        "Email",  # lazy_gettext as _l in a form
+    }
+    assert expected <= ids, sorted(expected - ids)
+    plural = {message.id for message in template if isinstance(message.id, tuple)}
+    assert any("%(num)d" in single for single, _ in plural)
+
+
+def write_catalogue(folder: Path, catalogue: Catalog) -> Path:
+    po_file = folder / str(catalogue.locale) / "LC_MESSAGES" / "messages.po"
+    po_file.parent.mkdir(parents=True)
+    with po_file.open("wb") as handle:
+        write_po(handle, catalogue)
+    return po_file
+
+
+def test_the_check_names_what_a_broken_catalogue_lacks(template: Catalog, tmp_path: Path) -> None:
+    catalogue = pseudo_catalogue(template, "tr")
+    assert catalogue_problems(template, write_catalogue(tmp_path / "good", catalogue), "tr") == []
+
+    singular = next(m for m in catalogue if m.id and isinstance(m.id, str) and "%(" in m.id)
+    plural = next(m for m in catalogue if isinstance(m.id, tuple))
+    plain = next(m for m in catalogue if m.id and isinstance(m.id, str) and "%" not in m.id)
+    missing = next(m for m in catalogue if m.id and m.id not in (singular.id, plural.id, plain.id))
+    catalogue.delete(missing.id)
+    singular.string = "no placeholder left"
+    plain.flags.add("fuzzy")
+    plural.string = (plural.string[0], "")  # Turkish has two forms: one left empty
+    problems = catalogue_problems(template, write_catalogue(tmp_path / "bad", catalogue), "tr")
+    text = "\n".join(problems)
+    assert f"missing: {missing.id!r}" in text
+    assert f"fuzzy (a guess, not shown): {plain.id!r}" in text
+    assert f": {singular.id!r}" in text and "placeholders" in text
+    assert f"not translated: {plural.id[0]!r}" in text
+
+    absent = catalogue_problems(template, tmp_path / "xx" / "LC_MESSAGES" / "messages.po", "ur")
+    assert absent and "no catalogue for ur" in absent[0]
+
+
+def test_catalogues_compile_at_start_when_missing_or_older(
+    template: Catalog, tmp_path: Path
+) -> None:
+    source = tmp_path / "translations"
+    po_file = write_catalogue(source, pseudo_catalogue(template, "sv"))
+    mo_file = po_file.with_suffix(".mo")
+    assert compiled_directory(source, tmp_path / "instance") == source
+    assert mo_file.exists()
+    assert compile_all(source, source) == []  # up to date: nothing to do
+    os.utime(mo_file, (0, 0))
+    assert compile_all(source, source) == [mo_file]
+
+
+def test_a_read_only_package_compiles_into_the_instance_folder(
+    template: Catalog, tmp_path: Path
+) -> None:
+    source = tmp_path / "translations"
+    po_file = write_catalogue(source, pseudo_catalogue(template, "th"))
+    # Read-only folders for an ordinary user; for root (who writes anywhere) a
+    # directory where the .mo would go makes writing beside the .po fail all the same.
+    po_file.with_suffix(".mo").mkdir()
+    folders = [source, *po_file.parents[:2]]
+    for folder in folders:
+        folder.chmod(0o555)
+    try:
+        where = compiled_directory(source, tmp_path / "instance")
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert where == tmp_path / "instance" / "translations"
+    assert (where / "th" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert not po_file.with_suffix(".mo").is_file()
