@@ -22,18 +22,17 @@ from flask.testing import FlaskClient
 from lxml import html as lxml_html
 from sqlalchemy import select, update
 
-from shopper import create_app
 from shopper.config import LANGUAGES
 from shopper.extensions import db
 from shopper.models import ApiToken, Role, User, Visit
 from shopper.services import reviews
-from tests.conftest import empty_all_tables, settings
 from tests.factories import assign, make_store
 from tests.functional.test_authorization_matrix import ACTORS, World, build_world, url_for_case
 from tests.support.authorization import DRAFT_VERSION, EXPECTED, Outcome, Side, expected
 from tests.support.catalogues import (
     CLOSE,
     OPEN,
+    app_reading,
     extract_template,
     unmarked,
     write_pseudo_translations,
@@ -58,18 +57,8 @@ def pseudo_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def pseudo_app(database_url: str, tmp_path: Path, pseudo_translations: Path) -> Iterator[Flask]:
     """The app reading its catalogues from the pseudo-language's folder only."""
-    app = create_app(
-        settings(
-            database_url,
-            tmp_path / "instance",
-            BABEL_TRANSLATION_DIRECTORIES=str(pseudo_translations),
-        )
-    )
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_all_tables()
-        db.engine.dispose()
+    with app_reading(database_url, tmp_path / "instance", pseudo_translations) as app:
+        yield app
 
 
 def data_strings(app: Flask) -> list[str]:

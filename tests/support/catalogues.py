@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
+from flask import Flask
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUES = REPO / "shopper" / "translations"
@@ -134,8 +137,9 @@ def _carried_over(wanted, strings: tuple[str, ...], name: str) -> list[str]:
     return problems
 
 
-def pseudo_catalogue(template: Catalog, language: str) -> Catalog:
-    """A catalogue for ``language`` whose every string is its source wrapped in ⟦ ⟧."""
+def pseudo_catalogue(template: Catalog, language: str, tag: str = "") -> Catalog:
+    """A catalogue for ``language`` whose every string is its source wrapped in ⟦ ⟧
+    (after ``tag``, when given: ``⟦tr:Sign out⟧`` tells which catalogue spoke)."""
     catalogue = Catalog(locale=language, fuzzy=False)
     forms = get_plural(Locale.parse(language)).num_plurals
     for message in template:
@@ -143,22 +147,43 @@ def pseudo_catalogue(template: Catalog, language: str) -> Catalog:
             continue
         if isinstance(message.id, tuple):
             string = tuple(
-                f"{OPEN}{message.id[0 if form == 0 and forms > 1 else 1]}{CLOSE}"
+                f"{OPEN}{tag}{message.id[0 if form == 0 and forms > 1 else 1]}{CLOSE}"
                 for form in range(forms)
             )
         else:
-            string = f"{OPEN}{message.id}{CLOSE}"
+            string = f"{OPEN}{tag}{message.id}{CLOSE}"
         catalogue.add(message.id, string, context=message.context)
     return catalogue
 
 
-def write_pseudo_translations(template: Catalog, folder: Path, language: str) -> Path:
+def write_pseudo_translations(
+    template: Catalog, folder: Path, language: str, tag: str = ""
+) -> Path:
     """Compile a pseudo catalogue for ``language`` into ``folder/<language>/LC_MESSAGES``."""
     target = folder / language / "LC_MESSAGES" / "messages.mo"
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:
-        write_mo(handle, pseudo_catalogue(template, language))
+        write_mo(handle, pseudo_catalogue(template, language, tag))
     return folder
+
+
+@contextmanager
+def app_reading(database_url: str, instance: Path, translations: Path) -> Iterator[Flask]:
+    """A test app (as the ``app`` fixture makes) reading its catalogues from ``translations``."""
+    from shopper import create_app
+    from shopper.extensions import db
+    from tests.conftest import empty_all_tables, settings
+
+    app = create_app(
+        settings(database_url, instance, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    )
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            empty_all_tables()
+            db.engine.dispose()
 
 
 def unmarked(text: str) -> str:
