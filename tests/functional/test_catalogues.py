@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from babel.support import Translations
+from markupsafe import escape
 
 from shopper.catalogues import compile_all, compiled_directory
 from tests.support.catalogues import (
@@ -113,3 +115,18 @@ def test_a_read_only_package_compiles_into_the_instance_folder(
     assert where == tmp_path / "instance" / "translations"
     assert (where / "th" / "LC_MESSAGES" / "messages.mo").is_file()
     assert not po_file.with_suffix(".mo").is_file()
+
+
+def test_a_checkout_compiles_its_catalogues_at_start_and_serves_them(app, client) -> None:
+    directory = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    assert directory in (CATALOGUES, Path(app.instance_path) / "translations")
+    served = {}
+    for language in TRANSLATED:
+        po_file = CATALOGUES / language / "LC_MESSAGES" / "messages.po"
+        mo_file = directory / language / "LC_MESSAGES" / "messages.mo"
+        assert po_file.is_file(), f"no catalogue for {language}"
+        assert mo_file.is_file() and mo_file.stat().st_mtime >= po_file.stat().st_mtime
+        said = Translations.load(str(directory), [language]).gettext("Sign in")
+        page = client.get("/sign-in", headers={"Accept-Language": language}).get_data(as_text=True)
+        served[language] = said != "Sign in" and escape(said) in page
+    assert served == dict.fromkeys(TRANSLATED, True)
