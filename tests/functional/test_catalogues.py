@@ -7,6 +7,7 @@ placeholder, or has the wrong number of plural forms fails, naming the strings.
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -130,3 +131,54 @@ def test_a_checkout_compiles_its_catalogues_at_start_and_serves_them(app, client
         page = client.get("/sign-in", headers={"Accept-Language": language}).get_data(as_text=True)
         served[language] = said != "Sign in" and escape(said) in page
     assert served == dict.fromkeys(TRANSLATED, True)
+
+
+# What marks a string for translation, by module: every name imported from these.
+MARKERS = {
+    "flask_babel": {
+        "gettext",
+        "ngettext",
+        "lazy_gettext",
+        "lazy_ngettext",
+        "pgettext",
+        "npgettext",
+    },
+    "shopper.domain.i18n": {"N_", "N_plural"},
+}
+
+
+def marked_in_python(path: Path) -> list[tuple[str, str]]:
+    """(local name, literal) for each call of a marking function with a literal string."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in MARKERS:
+            for alias in node.names:
+                if alias.name in MARKERS[node.module]:
+                    names[alias.asname or alias.name] = alias.name
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in names
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.func.id, node.args[0].value))
+    return found
+
+
+def test_every_literal_the_python_code_marks_is_extracted(template: Catalog) -> None:
+    ids = {message.id if isinstance(message.id, str) else message.id[0] for message in template}
+    calls = [
+        (path.relative_to(CATALOGUES.parents[1]), name, text)
+        for path in sorted((CATALOGUES.parent).rglob("*.py"))
+        for name, text in marked_in_python(path)
+    ]
+    assert len(calls) > 300, len(calls)
+    missing = [f"{path}: {name}({text!r})" for path, name, text in calls if text not in ids]
+    assert not missing, "marked but not extracted (a keyword missing from the Makefile?):\n" + (
+        "\n".join(missing)
+    )
