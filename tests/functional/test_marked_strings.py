@@ -9,6 +9,7 @@ The same holds for the phone scripts' strings and for the API's errors.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from babel.dates import get_day_names, get_month_names, get_period_names
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
+from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from shopper.config import LANGUAGES
@@ -244,6 +246,35 @@ def test_every_page_a_person_sees_is_marked_for_translation(pseudo_app: Flask) -
     assert seen >= 20, f"only {seen} pages rendered: the route table or the world changed"
     report = "\n".join(f"{page}:\n  " + "\n  ".join(lines) for page, lines in problems.items())
     assert not problems, f"unmarked text on {len(problems)} pages:\n{report}"
+
+
+def test_the_comparison_files_are_in_the_person_s_language(pseudo_app: Flask) -> None:
+    pseudo_world(pseudo_app)
+    checker = Checker(data_strings(pseudo_app))
+    client = signed_in(pseudo_app, Role.OWNER)
+    today = date.today()
+    query = f"checklist=list-b&first_day={today - timedelta(40)}&last_day={today}"
+    csv_file = client.get(f"/reports/comparison.csv?{query}")
+    assert csv_file.status_code == 200
+    text = csv_file.get_data(as_text=True)
+    assert OPEN in text
+    found = {"csv": checker.leftovers(text)}
+    workbook = load_workbook(io.BytesIO(client.get(f"/reports/comparison.xlsx?{query}").data))
+    cells = [
+        str(value)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    found["xlsx"] = [line for cell in cells for line in checker.leftovers(cell)]
+    found["xlsx sheets"] = [
+        line for name in workbook.sheetnames for line in checker.leftovers(name)
+    ]
+    # A question's code heads its column: it is the checklist's, not the interface's.
+    codes = {"greeted"}
+    found = {k: [line for line in v if set(WORD.findall(line)) - codes] for k, v in found.items()}
+    assert found == {"csv": [], "xlsx": [], "xlsx sheets": []}
 
 
 def test_api_errors_are_in_the_person_s_language(pseudo_app: Flask) -> None:
