@@ -182,3 +182,18 @@ def test_every_literal_the_python_code_marks_is_extracted(template: Catalog) -> 
     assert not missing, "marked but not extracted (a keyword missing from the Makefile?):\n" + (
         "\n".join(missing)
     )
+
+
+def test_trans_blocks_are_extracted_as_the_app_renders_them(app, tmp_path: Path) -> None:
+    """The app trims ``{% trans %}`` blocks; extraction must trim them alike, or the ids differ."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "babel.cfg").write_bytes((CATALOGUES.parents[1] / "babel.cfg").read_bytes())
+    source = "{% trans name=name %}\n  Hello   {{ name }},\n  welcome\n{% endtrans %}"
+    (tmp_path / "templates" / "page.html").write_text(source)
+    extracted = extract_template(tmp_path / "messages.pot", root=tmp_path)
+    ids = [m.id for m in extracted if m.id]
+    with app.test_request_context():
+        rendered = app.jinja_env.from_string(source).render(name="Ayşe")
+    # Trimmed: the line breaks and the indentation around them go, nothing else.
+    assert ids == ["Hello   %(name)s, welcome"]
+    assert rendered == "Hello   Ayşe, welcome"

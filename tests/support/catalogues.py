@@ -37,8 +37,9 @@ def makefile_keywords() -> list[str]:
     return line.group(1).split()
 
 
-def extract_template(target: Path) -> Catalog:
-    """Extract every marked string of the code into ``target`` (a ``.pot``), as ``make messages``."""
+def extract_template(target: Path, root: Path = REPO) -> Catalog:
+    """Extract every marked string of the code into ``target`` (a ``.pot``), as ``make messages``
+    (``root``: another tree laid out like the repository, read with its ``babel.cfg``)."""
     CommandLineInterface().run(
         [
             "pybabel",
@@ -50,7 +51,7 @@ def extract_template(target: Path) -> Catalog:
             "--no-location",
             "-o",
             str(target),
-            str(REPO),
+            str(root),
         ]
     )
     with target.open("rb") as handle:
