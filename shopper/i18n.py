@@ -20,6 +20,7 @@ from shopper.catalogues import compiled_directory
 from shopper.config import LANGUAGES
 from shopper.domain import answers
 from shopper.domain import i18n as domain_i18n
+from shopper.domain.i18n import N_, N_plural
 from shopper.domain.scoring import round_pct
 from shopper.extensions import babel
 
@@ -78,6 +79,64 @@ def translation_directories(app: Flask) -> str:
     return str(compiled_directory(CATALOGUES, Path(app.instance_path)))
 
 
+# WTForms' own messages, for the fields and validators the forms use. Marked here so
+# every catalogue translates them: WTForms ships catalogues for some languages only
+# (not Thai, not Urdu), and says things its own way in the others.
+FORM_MESSAGES = (
+    N_("This field is required."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_plural(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+    ),
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("Invalid email address."),
+    N_("Invalid input."),
+    N_("Field must be equal to %(other_name)s."),
+    N_plural(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+    ),
+    N_plural(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+    ),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+)
+
+
+class FormTranslations:
+    """WTForms' messages in the reader's language: the app's catalogue, else WTForms' own.
+
+    Flask-WTF looks for the translations of a request in ``request.wtforms_translations``
+    (``flask_wtf.i18n``); ``init_app`` puts this there. Nothing is loaded until a form
+    has an error to say.
+    """
+
+    def ugettext(self, message: str) -> str:
+        translated = get_translations().ugettext(message)
+        if translated != message:
+            return translated
+        return _wtforms_own().ugettext(message)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        translated = get_translations().ungettext(singular, plural, n)
+        if translated not in (singular, plural):
+            return translated
+        return _wtforms_own().ungettext(singular, plural, n)
+
+
+def _wtforms_own() -> object:
+    """WTForms' bundled catalogue for the reader's language (English when it has none)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [get_locale()], domain="wtforms")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and give templates the formatting filters."""
     directories = translation_directories(app)
@@ -96,6 +155,10 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(answer_text=answer_text, is_answered=answers.is_answered)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.before_request
+    def form_messages() -> None:
+        request.wtforms_translations = FormTranslations()
 
     @app.context_processor
     def locale_context() -> dict[str, object]:

@@ -249,6 +249,36 @@ def test_every_page_a_person_sees_is_marked_for_translation(pseudo_app: Flask) -
     assert not problems, f"unmarked text on {len(problems)} pages:\n{report}"
 
 
+def test_form_errors_are_marked_wtforms_own_messages_too(pseudo_app: Flask) -> None:
+    """A form sent empty or wrong shows its errors, WTForms' "This field is required." too."""
+    pseudo_world(pseudo_app)
+    checker = Checker(data_strings(pseudo_app))
+    client = signed_in(pseudo_app, Role.COORDINATOR)
+    forms = {
+        "/people/new": {"email": "", "name": "", "role": "boss", "language": "xx"},
+        "/stores/new": {"code": "", "name": "x" * 500},
+        "/checklists/new": {},
+        "/assignments/new": {"first_day": "soon"},
+        "/account/password": {},
+        "/account/language": {"lang-language": "xx"},
+    }
+    problems = {}
+    errors_seen = 0
+    for path, fields in forms.items():
+        page = client.get(path if not path.startswith("/account/") else "/account")
+        data = {f"{prefix}csrf_token": csrf_token(page) for prefix in ("", "lang-", "pw-")}
+        response = client.post(path, data={**data, **fields})
+        assert response.status_code in (200, 400, 422), (path, response.status_code)
+        body = response.get_data(as_text=True)
+        errors_seen += body.count(f"{OPEN}This field is required.{CLOSE}")
+        errors_seen += body.count(f"{OPEN}Not a valid choice.{CLOSE}")
+        found = checker.page(body)
+        if found:
+            problems[path] = found
+    assert errors_seen >= 4, "the forms did not show WTForms' messages, marked"
+    assert not problems, problems
+
+
 def test_the_comparison_files_are_in_the_person_s_language(pseudo_app: Flask) -> None:
     pseudo_world(pseudo_app)
     checker = Checker(data_strings(pseudo_app))
