@@ -279,6 +279,37 @@ def test_form_errors_are_marked_wtforms_own_messages_too(pseudo_app: Flask) -> N
     assert not problems, problems
 
 
+def test_what_an_action_says_after_it_is_marked(pseudo_app: Flask) -> None:
+    """Flashed messages and service errors, on the page an action leads to."""
+    world, _ = pseudo_world(pseudo_app)
+    checker = Checker(data_strings(pseudo_app))
+    client = signed_in(pseudo_app, Role.COORDINATOR)
+    own = world.sides[Side.OWN]
+    actions = [
+        (f"/review/{own.visit_id}", {"decision": "return", "note": ""}),  # a note is required
+        (f"/review/{own.visit_id}", {"decision": "maybe"}),
+        (f"/review/{own.visit_id}", {"decision": "approve"}),
+        (f"/review/{own.visit_id}", {"decision": "approve"}),  # approved already
+        ("/stores/LIST-C/deactivate", {}),
+        (f"/people/{own.shopper_id}/invite", {}),
+        ("/account/language", {"lang-language": PSEUDO}),
+    ]
+    problems = {}
+    flashed = 0
+    for path, fields in actions:
+        token = csrf_token(client.get("/account"))
+        data = {f"{prefix}csrf_token": token for prefix in ("", "lang-", "pw-")}
+        response = client.post(path, data={**data, **fields}, follow_redirects=True)
+        assert response.status_code in (200, 400, 409, 422), (path, response.status_code)
+        body = response.get_data(as_text=True)
+        flashed += 'class="flash flash-' in body
+        found = checker.page(body)
+        if found:
+            problems[f"{path} {fields}"] = found
+    assert flashed >= 4
+    assert not problems, problems
+
+
 def test_the_comparison_files_are_in_the_person_s_language(pseudo_app: Flask) -> None:
     pseudo_world(pseudo_app)
     checker = Checker(data_strings(pseudo_app))
