@@ -76,7 +76,7 @@ messages: $(VENV)/.installed
 		-o shopper/translations/messages.pot .
 	@if ls shopper/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel update -i shopper/translations/messages.pot -d shopper/translations \
-			--no-fuzzy-matching; \
+			--no-fuzzy-matching --ignore-pot-creation-date; \
 	fi
 
 ## language: start a catalogue for a new interface language, e.g. `make language LANG_CODE=de`
