@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shopper.domain.i18n import Msgid
+
 
 class ServiceError(Exception):
     """A refused use case.
@@ -34,14 +36,42 @@ class ServiceError(Exception):
         """The message in the current person's language."""
         from flask_babel import gettext, ngettext
 
+        params = {
+            name: gettext(value) if isinstance(value, Msgid) else value
+            for name, value in self.params.items()
+        }
         if self.plural is None:
-            return gettext(self.message, **self.params)
-        others = {name: value for name, value in self.params.items() if name != "num"}
+            return gettext(self.message, **params)
+        others = {name: value for name, value in params.items() if name != "num"}
         return ngettext(self.message, self.plural, self.params["num"], **others)
 
 
 class Invalid(ServiceError):
     """Valid input in shape that breaks a rule."""
+
+
+# One broken rule of a record: (field, msgid, params).
+Problem = tuple[str, str, dict[str, object]]
+
+
+def translated(message: str, params: Mapping[str, object]) -> str:
+    """``message`` in the current person's language, with its params."""
+    from flask_babel import gettext
+
+    return gettext(message, **params)
+
+
+def invalid_record(problems: list[Problem], summary: tuple[str, str]) -> Invalid:
+    """The error for a record with ``problems``: the one problem, or ``summary`` counting them.
+
+    Each field names its first problem, in the person's language.
+    """
+    fields: dict[str, str] = {}
+    for field, message, params in problems:
+        fields.setdefault(field, translated(message, params))
+    if len(problems) == 1:
+        return Invalid(problems[0][1], problems[0][2], fields=fields)
+    return Invalid(summary, {"num": len(problems)}, fields=fields)
 
 
 class NotFound(ServiceError):

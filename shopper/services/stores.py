@@ -15,11 +15,18 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Store
 from shopper.services.csv_files import read_csv, write_csv
-from shopper.services.errors import Conflict, Invalid, NotFound
+from shopper.services.errors import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Problem,
+    invalid_record,
+    translated,
+)
 
 COLUMNS = ("code", "name", "region", "city", "address", "competitor")
 REQUIRED_COLUMNS = ("code", "name")
@@ -32,9 +39,6 @@ TEXT_LIMITS = {"name": MAX_NAME, "region": MAX_REGION, "city": MAX_CITY, "addres
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 YES, NO = "yes", "no"
 
-# (field, msgid, params)
-Problem = tuple[str, str, dict[str, object]]
-
 
 @dataclass(frozen=True)
 class StoreFilters:
@@ -44,6 +48,25 @@ class StoreFilters:
     region: str = ""
     competitor: bool | None = None
     active: bool | None = None
+
+
+# The list's filter values, as the page's selects and the API's query send them.
+FLAG_VALUES = {"yes": True, "no": False}
+DEFAULT_ACTIVE = "yes"
+
+
+def parse_filters(args: Mapping[str, str]) -> StoreFilters:
+    """A store list's filters from a query string, for the page and the API alike.
+
+    ``q``, ``region``, ``competitor`` (yes/no), ``active`` (yes/no/all; absent:
+    yes, active stores only). A value not offered counts as no filter.
+    """
+    return StoreFilters(
+        q=(args.get("q") or "").strip(),
+        region=args.get("region") or "",
+        competitor=FLAG_VALUES.get((args.get("competitor") or "").strip().lower()),
+        active=FLAG_VALUES.get((args.get("active", DEFAULT_ACTIVE) or "").strip().lower()),
+    )
 
 
 @dataclass(frozen=True)
@@ -206,28 +229,19 @@ def _new_store(cleaned: Mapping[str, object]) -> Store:
     return Store(**{**defaults, **cleaned})
 
 
-def _translated(message: str, params: Mapping[str, object]) -> str:
-    from flask_babel import gettext
-
-    return gettext(message, **params)
-
-
 def _invalid(problems: list[Problem]) -> Invalid:
-    fields: dict[str, str] = {}
-    for field, message, params in problems:
-        fields.setdefault(field, _translated(message, params))
-    if len(problems) == 1:
-        return Invalid(problems[0][1], problems[0][2], fields=fields)
-    return Invalid(
-        N_("The store has %(count)d problems; each is named at its field."),
-        {"count": len(problems)},
-        fields=fields,
+    return invalid_record(
+        problems,
+        N_plural(
+            "The store has %(num)d problem; it is named at its field.",
+            "The store has %(num)d problems; each is named at its field.",
+        ),
     )
 
 
 def _code_exists(code: str) -> Conflict:
     message = N_("A store with the code %(code)s exists already.")
-    return Conflict(message, {"code": code}, fields={"code": _translated(message, {"code": code})})
+    return Conflict(message, {"code": code}, fields={"code": translated(message, {"code": code})})
 
 
 def create_store(values: Mapping[str, object]) -> Store:
@@ -258,7 +272,7 @@ def update_store(store: Store, values: Mapping[str, object]) -> Store:
     if "code" in values and values["code"] != store.code:
         message = N_("The code of a store cannot change (it stays %(code)s).")
         params = {"code": store.code}
-        raise Invalid(message, params, fields={"code": _translated(message, params)})
+        raise Invalid(message, params, fields={"code": translated(message, params)})
     cleaned, problems = clean_store({k: v for k, v in values.items() if k != "code"}, new=False)
     if problems:
         raise _invalid(problems)
