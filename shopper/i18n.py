@@ -79,32 +79,22 @@ def translation_directories(app: Flask) -> str:
     return str(compiled_directory(CATALOGUES, Path(app.instance_path)))
 
 
-# WTForms' own messages, for the fields and validators the forms use. Marked here so
+# WTForms' own messages, for the fields and validators the forms use (a validator given
+# its own message needs none of these). Marked here so
 # every catalogue translates them: WTForms ships catalogues for some languages only
 # (not Thai, not Urdu), and says things its own way in the others.
 FORM_MESSAGES = (
-    N_("This field is required."),
-    N_("Not a valid choice."),
-    N_("Invalid Choice: could not coerce."),
-    N_("Invalid choice(s): one or more data inputs could not be coerced."),
-    N_plural(
+    N_("This field is required."),  # DataRequired
+    N_("Not a valid choice."),  # SelectField
+    N_plural(  # SelectMultipleField
         "'%(value)s' is not a valid choice for this field.",
         "'%(value)s' are not valid choices for this field.",
     ),
-    N_("Not a valid date value."),
-    N_("Not a valid integer value."),
-    N_("Invalid email address."),
-    N_("Invalid input."),
-    N_("Field must be equal to %(other_name)s."),
-    N_plural(
+    N_("Not a valid date value."),  # DateField
+    N_plural(  # Length(max=...)
         "Field cannot be longer than %(max)d character.",
         "Field cannot be longer than %(max)d characters.",
     ),
-    N_plural(
-        "Field must be at least %(min)d character long.",
-        "Field must be at least %(min)d characters long.",
-    ),
-    N_("Field must be between %(min)d and %(max)d characters long."),
 )
 
 
