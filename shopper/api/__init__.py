@@ -1,8 +1,10 @@
-"""The JSON API, version 1, described by /api/v1/openapi.json."""
+"""The JSON API, version 1, described by /api/v1/openapi.json (made from shopper/api/schemas.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Flask
+
+from shopper.api.spec import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -10,8 +12,17 @@ from shopper.api import (  # noqa: E402,F401  (they attach to bp)
     assignments,
     auth,
     checklists,
+    docs,
     people,
     reports,
     routes,
     stores,
 )
+
+
+def init_app(app: Flask) -> None:
+    """Register the API and build its OpenAPI document."""
+    from shopper.api import spec
+
+    spec.init_app(app, bp)
+    app.register_blueprint(docs.docs_bp)

@@ -1,4 +1,4 @@
-"""API endpoints about the signed-in person."""
+"""API endpoints about the signed-in person, and the API's own document."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from flask import jsonify
 from flask_login import current_user
 
 from shopper.access import public, signed_in
-from shopper.api import bp
-from shopper.api.openapi import describe, error, json_body, openapi_document, ref
+from shopper.api import bp, schemas
+from shopper.api.spec import openapi_document
 
 
 def user_json(user: object) -> dict[str, object]:
@@ -22,34 +22,15 @@ def user_json(user: object) -> dict[str, object]:
 
 @bp.get("/me")
 @signed_in
+@bp.response(200, schemas.User)
 def me() -> object:
     """The signed-in person."""
-    return jsonify(user_json(current_user))
+    return user_json(current_user)
 
 
 @bp.get("/openapi.json")
 @public
+@bp.response(200, {"type": "object"}, description="The OpenAPI 3 document")
 def openapi() -> object:
-    """The OpenAPI 3 document of this API."""
+    """This document."""
     return jsonify(openapi_document())
-
-
-describe(
-    {
-        "/me": {
-            "get": {
-                "summary": "The signed-in person",
-                "operationId": "getMe",
-                "responses": {"200": json_body(ref("User")), "401": error("No or bad credentials")},
-            }
-        },
-        "/openapi.json": {
-            "get": {
-                "summary": "This document",
-                "operationId": "getOpenApi",
-                "security": [],
-                "responses": {"200": json_body({"type": "object"})},
-            }
-        },
-    }
-)

@@ -87,6 +87,25 @@ def withdraw_approval(visit: Visit, actor: User, note: str = "") -> None:
     db.session.commit()
 
 
+# The reviewer's words, as the page's buttons and the API's ``decision`` send them.
+DECISIONS = ("approve", "return", "withdraw")
+
+
+def decide(visit: Visit, actor: User, decision: str | None, note: str = "") -> None:
+    """Apply a reviewer's decision to a report: approve, return (with a note) or withdraw."""
+    if decision == "approve":
+        approve(visit, actor, note)
+    elif decision == "return":
+        return_to_shopper(visit, actor, note)
+    elif decision == "withdraw":
+        withdraw_approval(visit, actor, note)
+    else:
+        raise Invalid(
+            N_('decision must be "approve", "return" or "withdraw".'),
+            fields={"decision": "invalid"},
+        )
+
+
 def _load(visit_ids: set[int], scores: bool = False) -> list[Visit]:
     options = [selectinload(Visit.assignment)]
     if scores:

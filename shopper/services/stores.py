@@ -46,6 +46,25 @@ class StoreFilters:
     active: bool | None = None
 
 
+# The list's filter values, as the page's selects and the API's query send them.
+FLAG_VALUES = {"yes": True, "no": False}
+DEFAULT_ACTIVE = "yes"
+
+
+def parse_filters(args: Mapping[str, str]) -> StoreFilters:
+    """A store list's filters from a query string, for the page and the API alike.
+
+    ``q``, ``region``, ``competitor`` (yes/no), ``active`` (yes/no/all; absent:
+    yes, active stores only). A value not offered counts as no filter.
+    """
+    return StoreFilters(
+        q=(args.get("q") or "").strip(),
+        region=args.get("region") or "",
+        competitor=FLAG_VALUES.get((args.get("competitor") or "").strip().lower()),
+        active=FLAG_VALUES.get((args.get("active", DEFAULT_ACTIVE) or "").strip().lower()),
+    )
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import did, counted by store."""

@@ -25,7 +25,7 @@ def index() -> str:
     query_args = form.query_args()
     return render_template(
         "stores/index.html",
-        stores=stores.list_stores(form.filters()),
+        stores=stores.list_stores(stores.parse_filters(request.args)),
         form=form,
         export_args=query_args,
         filtered=query_args != {"active": "yes"},
@@ -138,7 +138,7 @@ def import_file() -> object:
 @roles(Role.COORDINATOR, Role.OWNER)
 def export() -> Response:
     """Download the stores of the list's filters as a stores file."""
-    filters = StoreFilterForm(formdata=request.args).filters()
+    filters = stores.parse_filters(request.args)
     return Response(
         stores.export_csv(filters),
         mimetype="text/csv",

@@ -73,6 +73,15 @@ def review(visit_id: int) -> object:
     return _review_page(visit_id, ReviewForm())
 
 
+def _decided(decision: str, visit: object) -> str:
+    """What the page says once a decision is taken."""
+    if decision == "approve":
+        return _("Approved. It counts in comparisons from now on.")
+    if decision == "return":
+        return _("Returned to %(name)s with your note.", name=visit.assignment.shopper.name)
+    return _("The approval is withdrawn; the report waits for review again.")
+
+
 @bp.post("/review/<int:visit_id>")
 @roles(Role.COORDINATOR)
 def decide(visit_id: int) -> object:
@@ -83,26 +92,14 @@ def decide(visit_id: int) -> object:
     visit = visits.get_visit(visit_id, current_user)
     decision = request.form.get("decision")
     try:
-        if decision == "approve":
-            reviews.approve(visit, current_user, form.note.data or "")
-            flash(_("Approved. It counts in comparisons from now on."), "success")
-        elif decision == "return":
-            reviews.return_to_shopper(visit, current_user, form.note.data or "")
-            flash(
-                _("Returned to %(name)s with your note.", name=visit.assignment.shopper.name),
-                "success",
-            )
-        elif decision == "withdraw":
-            reviews.withdraw_approval(visit, current_user, form.note.data or "")
-            flash(_("The approval is withdrawn; the report waits for review again."), "success")
-        else:
-            flash(_("Choose approve or return."), "error")
+        reviews.decide(visit, current_user, decision, form.note.data or "")
     except ServiceError as error:
         if error.fields.get("note"):
             form.note.errors = [error.translated()]
             return _review_page(visit_id, form, 422)
         flash(error.translated(), "error")
         return redirect(url_for("visits.review", visit_id=visit_id))
+    flash(_decided(decision, visit), "success")
     if decision in ("approve", "return"):
         return redirect(url_for("visits.review_queue"))
     return redirect(url_for("visits.review", visit_id=visit_id))

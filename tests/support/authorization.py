@@ -117,6 +117,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/coordinator"): ROLES(COORDINATOR),
     ("GET", "/shopper"): ROLES(SHOPPER),
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/api/docs"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/sw.js"): PUBLIC,
     ("GET", "/static/{filename}"): PUBLIC,

@@ -47,20 +47,6 @@ STATIC_JS = PACKAGE / "static" / "js"
 # Where roles and statuses are defined, and the migrations that wrote them into tables.
 EXEMPT = ("shopper/domain/", "shopper/models/", "shopper/migrations/")
 
-# TODO(lead): set to True once the `scripts` branch (statuses from the page's
-# configuration) is merged; test_scripts_flag_is_current fails until then.
-JS_STATUS_LITERALS_REMOVED = True
-# TODO(lead): files other branches of issue 13 rewrite (their literals go there: the
-# `api` branch declares the API with schemas built from Role/Status; `synthetic` writes
-# through approval's code). Empty it after merging; test_pending_files_still_pending
-# fails for each file that no longer needs to be listed.
-PENDING_IN_OTHER_BRANCHES = frozenset(
-    {
-        "shopper/api/openapi.py",
-        "shopper/api/people.py",
-    }
-)
-
 Q = "[\"']"
 STATUS = "|".join(status.value for status in Status)
 ROLE = "|".join(role.value for role in Role)
@@ -119,9 +105,8 @@ def _sources() -> Iterable[tuple[Path, re.Pattern[str]]]:
             yield path, PYTHON_LITERAL
     for path in sorted(TEMPLATES.rglob("*.html")):
         yield path, TEMPLATE_LITERAL
-    if JS_STATUS_LITERALS_REMOVED:
-        for path in sorted(STATIC_JS.rglob("*.js")):
-            yield path, SCRIPT_LITERAL
+    for path in sorted(STATIC_JS.rglob("*.js")):
+        yield path, SCRIPT_LITERAL
 
 
 def findings(path: Path, pattern: re.Pattern[str]) -> list[str]:
@@ -134,36 +119,8 @@ def findings(path: Path, pattern: re.Pattern[str]) -> list[str]:
 
 
 def test_no_role_or_status_literal_outside_the_domain() -> None:
-    found = [
-        finding
-        for path, pattern in _sources()
-        if _relative(path) not in PENDING_IN_OTHER_BRANCHES
-        for finding in findings(path, pattern)
-    ]
+    found = [finding for path, pattern in _sources() for finding in findings(path, pattern)]
     assert not found, "Use Role, Status, AuditAction or the policy instead:\n" + "\n".join(found)
-
-
-def test_scripts_flag_is_current() -> None:
-    in_scripts = [
-        finding
-        for path in sorted(STATIC_JS.rglob("*.js"))
-        for finding in findings(path, SCRIPT_LITERAL)
-    ]
-    if JS_STATUS_LITERALS_REMOVED:
-        assert not in_scripts
-    else:
-        assert in_scripts, (
-            "The scripts have no status literals left: set JS_STATUS_LITERALS_REMOVED."
-        )
-
-
-@pytest.mark.parametrize("name", sorted(PENDING_IN_OTHER_BRANCHES))
-def test_pending_files_still_pending(name: str) -> None:
-    path = ROOT / name
-    left = findings(path, PYTHON_LITERAL) if path.exists() else []
-    assert left, (
-        f"{name} has no role or status literal left: take it off PENDING_IN_OTHER_BRANCHES."
-    )
 
 
 @pytest.mark.parametrize(
