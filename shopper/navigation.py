@@ -10,7 +10,7 @@ from flask_login import current_user
 from shopper.domain import policy
 from shopper.domain.answers import MAX_COMMENT, MAX_SCALE_BUTTON_SPAN, MAX_TEXT_ANSWER
 from shopper.domain.audit import AuditAction
-from shopper.domain.workflow import Status
+from shopper.domain.workflow import LABELS, Status
 from shopper.models import Role
 
 
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         role_label=role_label,
         Status=Status,
+        status_labels=LABELS,
         AuditAction=AuditAction,
         is_overdue=policy.is_overdue,
         is_due_today=policy.is_due_today,

@@ -31,10 +31,9 @@ def _positive_int(name: str, default: int, maximum: int) -> int:
     # isdigit alone takes "²"; a digit cap keeps int() cheap on absurd input.
     valid = raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum))
     if not valid or not 1 <= int(raw) <= maximum:
-        limit = f"1 to {maximum}"
         raise BadQuery(
-            N_("%(name)s must be a whole number from %(limit)s."),
-            {"name": name, "limit": limit},
+            N_("%(name)s must be a whole number from 1 to %(maximum)d."),
+            {"name": name, "maximum": maximum},
             fields={name: "invalid"},
         )
     return int(raw)

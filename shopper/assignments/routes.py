@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from shopper.access import roles
@@ -120,7 +121,10 @@ def new() -> object:
                     flash(f"{key}: {message}", "error")
                 spread = chosen
             else:
-                flash(_("%(count)d visits assigned.", count=len(created)), "success")
+                flash(
+                    ngettext("%(num)d visit assigned.", "%(num)d visits assigned.", len(created)),
+                    "success",
+                )
                 return redirect(url_for("assignments.index", checklist=form.checklist.data))
         else:
             spread = assignments.spread_shoppers(stores, form.shoppers.data)
@@ -145,7 +149,7 @@ def import_file() -> object:
         summary = assignments.import_csv(raw, current_user)
         flash(
             _(
-                "%(created)d assignments created, %(unchanged)d were there already.",
+                "Assignments created: %(created)d; already there: %(unchanged)d.",
                 created=summary.created,
                 unchanged=summary.unchanged,
             ),

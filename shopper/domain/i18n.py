@@ -20,6 +20,12 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+class Msgid(str):
+    """A parameter that is itself a marked message (a status's label): translated when shown."""
+
+    __slots__ = ()
+
+
 # Languages written right to left, by primary subtag. The interface speaks one
 # of them (Urdu); a checklist may be written in any, so the list is not LANGUAGES'.
 RTL_LANGUAGES = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, Msgid
 
 
 class Status(StrEnum):
@@ -57,6 +57,22 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.DRAFT, Action.EDIT): Status.DRAFT,
 }
 
+# How each status reads to people (the template macro and error messages use these).
+LABELS: dict[Status, Msgid] = {
+    Status.ASSIGNED: Msgid(N_("Assigned")),
+    Status.DRAFT: Msgid(N_("Draft")),
+    Status.SUBMITTED: Msgid(N_("Waiting for review")),
+    Status.RETURNED: Msgid(N_("Returned")),
+    Status.APPROVED: Msgid(N_("Approved")),
+    Status.CANCELLED: Msgid(N_("Cancelled")),
+}
+
+
+def label(status: str) -> Msgid:
+    """The marked label of ``status``, to translate where it is shown."""
+    return LABELS[Status(status)]
+
+
 # The shopper's "to do" and the statuses whose report they may still change.
 OPEN = frozenset({Status.ASSIGNED, Status.DRAFT, Status.RETURNED})
 EDITABLE_BY_SHOPPER = OPEN
@@ -65,7 +81,7 @@ EDITABLE_BY_SHOPPER = OPEN
 class IllegalTransition(Exception):
     """An action the status does not allow; nothing was changed."""
 
-    message = N_("This cannot be done: the assignment is %(status)s.")
+    message = N_("This cannot be done: the assignment's status is %(status)s.")
 
     def __init__(self, status: Status, action: Action) -> None:
         super().__init__(f"{action} is not allowed when {status}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shopper.domain.i18n import Msgid
+
 
 class ServiceError(Exception):
     """A refused use case.
@@ -34,9 +36,13 @@ class ServiceError(Exception):
         """The message in the current person's language."""
         from flask_babel import gettext, ngettext
 
+        params = {
+            name: gettext(value) if isinstance(value, Msgid) else value
+            for name, value in self.params.items()
+        }
         if self.plural is None:
-            return gettext(self.message, **self.params)
-        others = {name: value for name, value in self.params.items() if name != "num"}
+            return gettext(self.message, **params)
+        others = {name: value for name, value in params.items() if name != "num"}
         return ngettext(self.message, self.plural, self.params["num"], **others)
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select
 
 from shopper.config import LANGUAGES
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Invitation, Role, User, utcnow
 from shopper.services import accounts
@@ -157,8 +157,11 @@ def _invalid(problems: list[Problem]) -> Invalid:
     if len(problems) == 1:
         return Invalid(problems[0][1], problems[0][2], fields=fields)
     return Invalid(
-        N_("The person has %(count)d problems; each is named at its field."),
-        {"count": len(problems)},
+        N_plural(
+            "The person has %(num)d problem; it is named at its field.",
+            "The person has %(num)d problems; each is named at its field.",
+        ),
+        {"num": len(problems)},
         fields=fields,
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Store
 from shopper.services.csv_files import read_csv, write_csv
@@ -238,8 +238,11 @@ def _invalid(problems: list[Problem]) -> Invalid:
     if len(problems) == 1:
         return Invalid(problems[0][1], problems[0][2], fields=fields)
     return Invalid(
-        N_("The store has %(count)d problems; each is named at its field."),
-        {"count": len(problems)},
+        N_plural(
+            "The store has %(num)d problem; it is named at its field.",
+            "The store has %(num)d problems; each is named at its field.",
+        ),
+        {"num": len(problems)},
         fields=fields,
     )
 

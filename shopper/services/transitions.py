@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 
 from shopper.domain.i18n import N_
-from shopper.domain.workflow import Action, IllegalTransition, Status, allowed, next_status
+from shopper.domain.workflow import (
+    Action,
+    IllegalTransition,
+    Status,
+    allowed,
+    label,
+    next_status,
+)
 from shopper.extensions import db
 from shopper.models import Assignment, utcnow
 from shopper.services.errors import Conflict
@@ -28,7 +35,7 @@ ATTEMPTS = 3
 
 
 def _refused(status: str) -> Conflict:
-    return Conflict(IllegalTransition.message, {"status": status})
+    return Conflict(IllegalTransition.message, {"status": label(status)})
 
 
 def move(
@@ -71,7 +78,8 @@ def move(
 def report_locked(assignment: Assignment) -> Conflict:
     """The answer to a change of a report its status no longer lets the shopper change."""
     return Conflict(
-        N_("This report cannot be changed now: it is %(status)s."), {"status": assignment.status}
+        N_("This report cannot be changed now: its status is %(status)s."),
+        {"status": label(assignment.status)},
     )
 
 

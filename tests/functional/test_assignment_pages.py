@@ -115,11 +115,11 @@ def _import(client, content: str):
 def test_assignments_csv_imports_once_and_reimport_changes_nothing(chain, client) -> None:
     first = _import(client, CSV_OK)
     assert first.status_code == 302
-    assert "2 assignments created, 0 were there already." in client.get("/assignments").get_data(
+    assert "Assignments created: 2; already there: 0." in client.get("/assignments").get_data(
         as_text=True
     )
     _import(client, CSV_OK)
-    assert "0 assignments created, 2 were there already." in client.get("/assignments").get_data(
+    assert "Assignments created: 0; already there: 2." in client.get("/assignments").get_data(
         as_text=True
     )
     exported = client.get("/assignments/export.csv").get_data(as_text=True).splitlines()
@@ -160,8 +160,11 @@ def test_detail_page_reassigns_cancels_and_shows_the_trail(chain, client) -> Non
     )
     html = client.get(f"/assignments/{assignment}").get_data(as_text=True)
     assert "Cancelled" in html
-    assert "reassigned it" in html and "ayse@test.example → erik@test.example" in html
-    assert "cancelled it" in html and "Store closed for works" in html
+    assert (
+        "gave the visit to another shopper" in html
+        and "ayse@test.example → erik@test.example" in html
+    )
+    assert "cancelled the assignment" in html and "Store closed for works" in html
     assert "Cancel this assignment" not in html
 
 
