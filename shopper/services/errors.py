@@ -50,6 +50,30 @@ class Invalid(ServiceError):
     """Valid input in shape that breaks a rule."""
 
 
+# One broken rule of a record: (field, msgid, params).
+Problem = tuple[str, str, dict[str, object]]
+
+
+def translated(message: str, params: Mapping[str, object]) -> str:
+    """``message`` in the current person's language, with its params."""
+    from flask_babel import gettext
+
+    return gettext(message, **params)
+
+
+def invalid_record(problems: list[Problem], summary: tuple[str, str]) -> Invalid:
+    """The error for a record with ``problems``: the one problem, or ``summary`` counting them.
+
+    Each field names its first problem, in the person's language.
+    """
+    fields: dict[str, str] = {}
+    for field, message, params in problems:
+        fields.setdefault(field, translated(message, params))
+    if len(problems) == 1:
+        return Invalid(problems[0][1], problems[0][2], fields=fields)
+    return Invalid(summary, {"num": len(problems)}, fields=fields)
+
+
 class NotFound(ServiceError):
     """Absent, or not this person's to see."""
 

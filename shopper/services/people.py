@@ -22,7 +22,14 @@ from shopper.extensions import db
 from shopper.models import Invitation, Role, User, utcnow
 from shopper.services import accounts
 from shopper.services.csv_files import read_csv
-from shopper.services.errors import Conflict, Invalid, NotFound
+from shopper.services.errors import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Problem,
+    invalid_record,
+    translated,
+)
 
 COLUMNS = ("email", "name", "role", "language")
 REQUIRED_COLUMNS = ("email", "name", "role")
@@ -32,9 +39,6 @@ DEFAULT_LANGUAGE = "en"
 NOT_A_ROLE = N_("%(role)s is not a role; use owner, coordinator or shopper.")
 NOT_A_LANGUAGE = N_("%(language)s is not a supported language; use one of %(languages)s.")
 EXISTS = N_("A person with the email %(email)s exists already.")
-
-# (field, msgid, params)
-Problem = tuple[str, str, dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,6 @@ def get_person_by_id(user_id: int) -> User:
     return user
 
 
-def _translated(message: str, params: Mapping[str, object]) -> str:
-    from flask_babel import gettext
-
-    return gettext(message, **params)
-
-
 def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Problem]]:
     """Check a new person's fields (a form, an API body, a CSV row): tidied values and problems.
 
@@ -151,18 +149,12 @@ def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Pro
 
 
 def _invalid(problems: list[Problem]) -> Invalid:
-    fields: dict[str, str] = {}
-    for field, message, params in problems:
-        fields.setdefault(field, _translated(message, params))
-    if len(problems) == 1:
-        return Invalid(problems[0][1], problems[0][2], fields=fields)
-    return Invalid(
+    return invalid_record(
+        problems,
         N_plural(
             "The person has %(num)d problem; it is named at its field.",
             "The person has %(num)d problems; each is named at its field.",
         ),
-        {"num": len(problems)},
-        fields=fields,
     )
 
 
@@ -178,7 +170,7 @@ def add_person(values: Mapping[str, object], days: int) -> Invited:
         raise _invalid(problems)
     if accounts.find_user(cleaned["email"]) is not None:
         params = {"email": cleaned["email"]}
-        raise Conflict(EXISTS, params, fields={"email": _translated(EXISTS, params)})
+        raise Conflict(EXISTS, params, fields={"email": translated(EXISTS, params)})
     user = accounts.create_user(
         cleaned["email"], cleaned["name"], cleaned["role"], cleaned["language"]
     )

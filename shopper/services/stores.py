@@ -19,7 +19,14 @@ from shopper.domain.i18n import N_, N_plural
 from shopper.extensions import db
 from shopper.models import Store
 from shopper.services.csv_files import read_csv, write_csv
-from shopper.services.errors import Conflict, Invalid, NotFound
+from shopper.services.errors import (
+    Conflict,
+    Invalid,
+    NotFound,
+    Problem,
+    invalid_record,
+    translated,
+)
 
 COLUMNS = ("code", "name", "region", "city", "address", "competitor")
 REQUIRED_COLUMNS = ("code", "name")
@@ -31,9 +38,6 @@ MAX_ADDRESS = 300
 TEXT_LIMITS = {"name": MAX_NAME, "region": MAX_REGION, "city": MAX_CITY, "address": MAX_ADDRESS}
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 YES, NO = "yes", "no"
-
-# (field, msgid, params)
-Problem = tuple[str, str, dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -225,31 +229,19 @@ def _new_store(cleaned: Mapping[str, object]) -> Store:
     return Store(**{**defaults, **cleaned})
 
 
-def _translated(message: str, params: Mapping[str, object]) -> str:
-    from flask_babel import gettext
-
-    return gettext(message, **params)
-
-
 def _invalid(problems: list[Problem]) -> Invalid:
-    fields: dict[str, str] = {}
-    for field, message, params in problems:
-        fields.setdefault(field, _translated(message, params))
-    if len(problems) == 1:
-        return Invalid(problems[0][1], problems[0][2], fields=fields)
-    return Invalid(
+    return invalid_record(
+        problems,
         N_plural(
             "The store has %(num)d problem; it is named at its field.",
             "The store has %(num)d problems; each is named at its field.",
         ),
-        {"num": len(problems)},
-        fields=fields,
     )
 
 
 def _code_exists(code: str) -> Conflict:
     message = N_("A store with the code %(code)s exists already.")
-    return Conflict(message, {"code": code}, fields={"code": _translated(message, {"code": code})})
+    return Conflict(message, {"code": code}, fields={"code": translated(message, {"code": code})})
 
 
 def create_store(values: Mapping[str, object]) -> Store:
@@ -280,7 +272,7 @@ def update_store(store: Store, values: Mapping[str, object]) -> Store:
     if "code" in values and values["code"] != store.code:
         message = N_("The code of a store cannot change (it stays %(code)s).")
         params = {"code": store.code}
-        raise Invalid(message, params, fields={"code": _translated(message, params)})
+        raise Invalid(message, params, fields={"code": translated(message, params)})
     cleaned, problems = clean_store({k: v for k, v in values.items() if k != "code"}, new=False)
     if problems:
         raise _invalid(problems)
