@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run serve test test-fast lint bench load messages clean
+.PHONY: run serve test test-fast lint bench load messages language clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,10 +68,20 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check shopper tests wsgi.py
 	$(BIN)/ruff format --check shopper tests wsgi.py
 
-## messages: extract every translatable string into shopper/translations/messages.pot
+## messages: extract every marked string into shopper/translations/messages.pot, then update each catalogue
+KEYWORDS := -k _l -k N_ -k N_plural:1,2 -k lazy_gettext -k lazy_ngettext:1,2
 messages: $(VENV)/.installed
 	mkdir -p shopper/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 -o shopper/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --no-location --sort-output \
+		-o shopper/translations/messages.pot .
+	@if ls shopper/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel update -i shopper/translations/messages.pot -d shopper/translations \
+			--no-fuzzy-matching --ignore-pot-creation-date; \
+	fi
+
+## language: start a catalogue for a new interface language, e.g. `make language LANG_CODE=de`
+language: messages
+	$(BIN)/pybabel init -i shopper/translations/messages.pot -d shopper/translations -l $(LANG_CODE)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache tests/artifacts

@@ -168,16 +168,58 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """The app served by a thread on a free 127.0.0.1 port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app served by a thread on a free 127.0.0.1 port; yields its base URL.
+
+    On the way out it refuses new requests (a browser may still send one on a
+    kept-alive connection) and waits for those in flight, so the next test's
+    clean-up never meets a request holding rows (PostgreSQL: a deadlock).
+    """
+    guarded = _InFlight(app)
+    server = make_server("127.0.0.1", 0, guarded, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        guarded.close(timeout=30)
         thread.join(timeout=10)
         server.server_close()
+
+
+class _InFlight:
+    """A WSGI wrapper that counts the requests being answered and can stop taking new ones."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.active = 0
+        self.closing = False
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict, start_response: Callable) -> object:
+        with self.changed:
+            if self.closing:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"The test server is stopping."]
+            self.active += 1
+        try:
+            # Read the whole answer here, so its database work ends inside the count.
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+        finally:
+            with self.changed:
+                self.active -= 1
+                self.changed.notify_all()
+
+    def close(self, timeout: float) -> None:
+        """Refuse new requests and wait for those in flight."""
+        with self.changed:
+            self.closing = True
+            self.changed.wait_for(lambda: self.active == 0, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

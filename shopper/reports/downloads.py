@@ -27,6 +27,9 @@ def headings() -> dict[str, str]:
         "critical_failures": _("Critical failures"),
         "stores_sheet": _("Stores"),
         "questions_sheet": _("Questions"),
+        # The competitor column's values.
+        "yes": _("yes"),
+        "no": _("no"),
     }
 
 

@@ -42,7 +42,7 @@ def store_table(
             row.store.code,
             row.store.name,
             row.store.region,
-            row.store.competitor,
+            headings["yes"] if row.store.competitor else headings["no"],
             row.visits,
             row.score,
             row.change,

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
+from markupsafe import escape
 
 from tests.conftest import REPO
 from tests.support.processes import free_port, serving
@@ -188,6 +190,12 @@ def test_the_wheel_carries_every_template_static_file_migration_and_demo_file(
     assert _package_files(package / "templates") == _package_files(REPO / "templates")
     for folder in ("static", "migrations", "demo_data", "translations"):
         assert _package_files(package / folder) >= _package_files(REPO / "shopper" / folder), folder
+    # Each catalogue is compiled into the wheel (the checkout commits no .mo).
+    catalogues = sorted(REPO.glob("shopper/translations/*/LC_MESSAGES/messages.po"))
+    assert len(catalogues) >= 4, catalogues
+    for po_file in catalogues:
+        compiled = package / po_file.relative_to(REPO / "shopper").with_suffix(".mo")
+        assert compiled.is_file() and compiled.stat().st_size > 1000, compiled
 
 
 def test_an_installed_wheel_serves_sign_in_phone_report_and_pdf(served) -> None:
@@ -198,6 +206,13 @@ def test_an_installed_wheel_serves_sign_in_phone_report_and_pdf(served) -> None:
     anyone = Browser(base)
     status, _, page = anyone.get("/sign-in")
     assert status == 200 and b"csrf_token" in page
+    turkish = Browser(base)
+    turkish.opener.addheaders = [("Accept-Language", "tr-TR,tr;q=0.9")]
+    status, _, page = turkish.get("/sign-in")
+    with (REPO / "shopper/translations/tr/LC_MESSAGES/messages.po").open("rb") as handle:
+        sign_in = read_po(handle, locale="tr")["Sign in"].string
+    assert status == 200 and sign_in and sign_in != "Sign in"
+    assert escape(sign_in).encode() in page and b'<html lang="tr"' in page
 
     shopper = Browser(base)
     assert shopper.sign_in(people["shopper"]).endswith("/shopper")
