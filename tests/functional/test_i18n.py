@@ -73,4 +73,5 @@ def test_a_person_changes_their_language(app, client, auth) -> None:
         "/account/language", data={"csrf_token": csrf_token(page), "lang-language": "xx"}
     )
     assert refused.status_code == 400
-    assert "Not a valid choice" in refused.get_data(as_text=True)
+    # The refusal is in the language the person just chose.
+    assert "ตัวเลือกไม่ถูกต้อง" in refused.get_data(as_text=True)
