@@ -424,9 +424,13 @@
     objectUrls.delete(id);
   }
 
+  function limitMessage() {
+    return text("photo_limit", { count: config.max_photos });
+  }
+
   async function addPhoto(code, file) {
     if (photoCount(code) >= config.max_photos) {
-      photoErrors[code] = text("photo_limit", { count: config.max_photos });
+      photoErrors[code] = limitMessage();
       renderPhotos(code);
       return;
     }
@@ -466,7 +470,10 @@
     };
     await store.put("photos", photo);
     localPhotos.push(photo);
-    delete photoErrors[code];
+    // A refused photo's message stays while the question is still full (an earlier
+    // photo finishing after the refusal must not wipe it away).
+    var full = photoCount(code) >= config.max_photos;
+    if (!(full && photoErrors[code] === limitMessage())) delete photoErrors[code];
     unmark("answers." + code);
     renderPhotos(code);
     progress();
