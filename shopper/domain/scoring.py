@@ -51,6 +51,27 @@ class VisitScore:
     critical_failure: bool
     overall_before_critical: float | None
 
+    def section_rows(self) -> list[dict[str, object]]:
+        """The stored score row of each section (the columns of ``visit_section_scores``)."""
+        return [
+            {"section_code": s.code, "earned": s.earned, "possible": s.possible, "score": s.score}
+            for s in self.sections.values()
+        ]
+
+    def question_rows(self) -> list[dict[str, object]]:
+        """The stored score row of each question (the columns of ``visit_question_scores``)."""
+        return [
+            {
+                "section_code": q.section,
+                "question_code": q.code,
+                "earned": q.earned,
+                "possible": q.possible,
+                "counted": q.counted,
+                "critical_failed": q.critical_failed,
+            }
+            for q in self.questions.values()
+        ]
+
 
 def score_visit(checklist: Checklist, answers: Mapping[str, object]) -> VisitScore:
     """Score a visit's answers (question code → value) against its checklist version."""

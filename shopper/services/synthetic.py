@@ -922,26 +922,10 @@ def generate(
                 }
             )
             section_scores = [
-                _SectionScore(
-                    visit_id=visit_id,
-                    section_code=s.code,
-                    earned=s.earned,
-                    possible=s.possible,
-                    score=s.score,
-                )
-                for s in result.sections.values()
+                _SectionScore(visit_id=visit_id, **row) for row in result.section_rows()
             ]
             question_scores = [
-                _QuestionScore(
-                    visit_id=visit_id,
-                    section_code=q.section,
-                    question_code=q.code,
-                    earned=q.earned,
-                    possible=q.possible,
-                    counted=q.counted,
-                    critical_failed=q.critical_failed,
-                )
-                for q in result.questions.values()
+                _QuestionScore(visit_id=visit_id, **row) for row in result.question_rows()
             ]
             chunk.sections += section_scores
             chunk.questions += question_scores

@@ -302,21 +302,8 @@ def _store_scores(visit: Visit, assignment: Assignment, answers: dict[str, dict[
     visit.section_scores.clear()
     visit.question_scores.clear()
     db.session.flush()
-    visit.section_scores = [
-        VisitSectionScore(section_code=s.code, earned=s.earned, possible=s.possible, score=s.score)
-        for s in result.sections.values()
-    ]
-    visit.question_scores = [
-        VisitQuestionScore(
-            section_code=q.section,
-            question_code=q.code,
-            earned=q.earned,
-            possible=q.possible,
-            counted=q.counted,
-            critical_failed=q.critical_failed,
-        )
-        for q in result.questions.values()
-    ]
+    visit.section_scores = [VisitSectionScore(**row) for row in result.section_rows()]
+    visit.question_scores = [VisitQuestionScore(**row) for row in result.question_rows()]
 
 
 def get_visit(visit_id: int, user: User) -> Visit:
