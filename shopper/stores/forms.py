@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from shopper.forms import FLAGS, state_filter, upload_form
+from shopper.forms import state_filter, upload_form
 from shopper.services.stores import (
     COLUMNS,
     MAX_ADDRESS,
@@ -15,7 +15,6 @@ from shopper.services.stores import (
     MAX_CODE,
     MAX_NAME,
     MAX_REGION,
-    StoreFilters,
 )
 
 
@@ -92,15 +91,6 @@ class StoreFilterForm(FlaskForm):
             SelectChoice("", _l("All regions")),
             *(SelectChoice(r, r) for r in regions),
         ]
-
-    def filters(self) -> StoreFilters:
-        """The filters chosen; a value the form does not offer counts as no filter."""
-        return StoreFilters(
-            q=(self.q.data or "").strip(),
-            region=self.region.data or "",
-            competitor=FLAGS.get(self.competitor.data or ""),
-            active=FLAGS.get(self.active.data or ""),
-        )
 
     def query_args(self) -> dict[str, str]:
         """The chosen filters as query-string arguments (for the export link)."""
