@@ -19,17 +19,10 @@ from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, Role
 from shopper.services import checklists
-from shopper.services.errors import Conflict, ServiceError
+from shopper.services.errors import Conflict, TooLarge
 
 NO_SUCH_CHECKLIST = N_("There is no checklist with the code %(code)s.")
 ChecklistPage = schemas.page_of(schemas.ChecklistSummary, "ChecklistPage")
-
-
-class TooLarge(ServiceError):
-    """A checklist document over the size the import page takes."""
-
-    status = 413
-    code = "too_large"
 
 
 def within_import_limit(view: Callable[..., object]) -> Callable[..., object]:

@@ -81,6 +81,13 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class TooLarge(ServiceError):
+    """A file or body over its size limit."""
+
+    status = 413
+    code = "too_large"
+
+
 class Conflict(ServiceError):
     """The thing is in a state that does not allow this."""
 

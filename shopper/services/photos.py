@@ -28,7 +28,7 @@ from shopper.extensions import db
 from shopper.models import Photo, User, Visit
 from shopper.services import scope, transitions
 from shopper.services.checklists import parse_version
-from shopper.services.errors import Invalid, NotFound, ServiceError
+from shopper.services.errors import Invalid, NotFound, TooLarge
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 # 50 megapixels: more than any phone camera, far less than a decompression bomb.
@@ -46,13 +46,6 @@ try:
     register_heif_opener()
 except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
     pass
-
-
-class TooLarge(ServiceError):
-    """A photo over the size limit."""
-
-    status = 413
-    code = "too_large"
 
 
 def _capture_time(image: Image.Image) -> datetime | None:
