@@ -32,6 +32,8 @@ def nav_items(role: str) -> list[tuple[str, str]]:
             ("people.index", _("People")),
         ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
+        # The store manager's pages come with their blueprint (see shopper/manager).
+        Role.MANAGER: [],
     }
     return items[Role(role)]
 
@@ -42,6 +44,7 @@ def role_label(role: str) -> str:
         Role.OWNER: _("Owner"),
         Role.COORDINATOR: _("Coordinator"),
         Role.SHOPPER: _("Shopper"),
+        Role.MANAGER: _("Store manager"),
     }[Role(role)]
 
 

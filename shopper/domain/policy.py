@@ -7,6 +7,9 @@ Database queries are narrowed to the same rules by
 ``shopper.services.scope.visible_to``, and templates read ``capabilities``
 instead of comparing role names. A new role (the store manager) or a new rule
 is added here, once, and every page, endpoint, template and script follows.
+
+Store managers read their own stores only: the approved visits, the results
+and the actions. Shoppers stay anonymous to them (``may_identify_shoppers``).
 """
 
 from __future__ import annotations
@@ -20,23 +23,37 @@ from shopper.domain.workflow import EDITABLE_BY_SHOPPER, Status
 
 
 class Person(Protocol):
-    """Who asks: their id and role."""
+    """Who asks: their id, role and (for a store manager) their stores."""
 
     id: int
     role: str
+
+    @property
+    def managed_store_ids(self) -> frozenset[int]: ...
 
 
 class AssignmentFacts(Protocol):
     """What the policy needs to know of an assignment."""
 
     shopper_id: int
+    store_id: int
     status: str
     last_day: date
+
+
+class ActionFacts(Protocol):
+    """What the policy needs to know of a store follow-up action."""
+
+    store_id: int
+    status: str
 
 
 # Who reads everything, and who may change the plan (stores, people, checklists, assignments).
 READ_EVERYTHING = frozenset({Role.COORDINATOR, Role.OWNER})
 MANAGE = frozenset({Role.COORDINATOR})
+# Who may know which shopper made a visit. Store managers never: shoppers stay
+# anonymous to the stores they visit, in every page, file and response.
+IDENTIFY_SHOPPERS = frozenset({Role.COORDINATOR, Role.OWNER})
 
 # Scores are shown once a report is submitted and until it is sent back: a returned
 # report's scores are those of a report the shopper is changing, and are computed
@@ -46,6 +63,8 @@ SCORES_SHOWN = frozenset({Status.SUBMITTED, Status.APPROVED})
 # for the shopper's fix and is listed as returned, not as overdue.
 NOT_YET_VISITED = frozenset({Status.ASSIGNED, Status.DRAFT})
 REVIEWABLE = frozenset({Status.SUBMITTED, Status.APPROVED})
+# What a store manager reads of their stores' visits: the approved ones only.
+SHOWN_TO_STORES = frozenset({Status.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,14 @@ class Capabilities:
     read_all_visits: bool
     fill_reports: bool
     revoke_any_token: bool
+    # Store results: the comparison (all of it, or a manager's own stores in it).
+    read_store_results: bool
+    # Follow-up actions: read (all, or a manager's stores'), open and verify, respond.
+    read_actions: bool
+    manage_actions: bool
+    respond_actions: bool
+    # Whether shoppers' names, emails and ids may be shown at all.
+    identify_shoppers: bool
 
     def as_dict(self) -> dict[str, bool]:
         """The flags, for a page's JSON configuration."""
@@ -84,6 +111,11 @@ def capabilities(person: Person | None) -> Capabilities:
         read_all_visits=reads,
         fill_reports=role == Role.SHOPPER,
         revoke_any_token=manages,
+        read_store_results=reads or role == Role.MANAGER,
+        read_actions=reads or role == Role.MANAGER,
+        manage_actions=manages,
+        respond_actions=manages or role == Role.MANAGER,
+        identify_shoppers=role in IDENTIFY_SHOPPERS,
     )
 
 
@@ -92,9 +124,51 @@ def is_own_work(person: Person, assignment: AssignmentFacts) -> bool:
     return person.role == Role.SHOPPER and assignment.shopper_id == person.id
 
 
+def manages_store(person: Person, store_id: int) -> bool:
+    """True when ``person`` is a store manager of this store."""
+    return person.role == Role.MANAGER and store_id in person.managed_store_ids
+
+
 def may_see_assignment(person: Person, assignment: AssignmentFacts) -> bool:
-    """Coordinators and owners see every assignment and its visit; a shopper their own."""
-    return person.role in READ_EVERYTHING or is_own_work(person, assignment)
+    """Coordinators and owners see every assignment and its visit; a shopper their own;
+    a store manager the approved visits of their own stores."""
+    if person.role in READ_EVERYTHING or is_own_work(person, assignment):
+        return True
+    return (
+        person.role == Role.MANAGER
+        and assignment.status in SHOWN_TO_STORES
+        and manages_store(person, assignment.store_id)
+    )
+
+
+def may_identify_shoppers(person: Person) -> bool:
+    """Whether pages, files and responses for ``person`` may name or identify a shopper."""
+    return person.role in IDENTIFY_SHOPPERS
+
+
+def may_read_store(person: Person, store_id: int) -> bool:
+    """Coordinators and owners read every store's results; a manager their own stores'."""
+    return person.role in READ_EVERYTHING or manages_store(person, store_id)
+
+
+def may_see_action(person: Person, action: ActionFacts) -> bool:
+    """Coordinators and owners see every action; a manager their stores' actions."""
+    return may_read_store(person, action.store_id)
+
+
+def may_open_action(person: Person) -> bool:
+    """A coordinator opens actions (the product opens some by itself on approval)."""
+    return person.role in MANAGE
+
+
+def may_respond_action(person: Person, action: ActionFacts) -> bool:
+    """The store's manager, or a coordinator for them, says what was done."""
+    return person.role in MANAGE or manages_store(person, action.store_id)
+
+
+def may_verify_action(person: Person) -> bool:
+    """A coordinator verifies what a store did: closes the action or reopens it."""
+    return person.role in MANAGE
 
 
 def may_fill_report(person: Person, assignment: AssignmentFacts) -> bool:
@@ -129,10 +203,12 @@ def is_due_today(assignment: AssignmentFacts, today: date) -> bool:
 
 def may_read_checklist_version(person: Person, published: bool, assigned_to_it: bool) -> bool:
     """Coordinators and owners read every version, drafts too; a shopper published
-    versions of a checklist they have a (not cancelled) assignment on."""
+    versions of a checklist they have a (not cancelled) assignment on; a store
+    manager published versions of a checklist used at their stores (``assigned_to_it``
+    says that, for whoever asks)."""
     if person.role in READ_EVERYTHING:
         return True
-    return person.role == Role.SHOPPER and published and assigned_to_it
+    return person.role in (Role.SHOPPER, Role.MANAGER) and published and assigned_to_it
 
 
 def may_revoke_token(person: Person, token_owner_id: int) -> bool:

@@ -11,3 +11,5 @@ class Role(StrEnum):
     OWNER = "owner"
     COORDINATOR = "coordinator"
     SHOPPER = "shopper"
+    # A store manager: reads their own stores' results and fixes what they show.
+    MANAGER = "manager"

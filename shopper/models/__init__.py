@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per concept."""
 
 from shopper.domain.roles import Role
+from shopper.models.action import ActionEvent, StoreAction, manager_stores
 from shopper.models.aggregate import (
     StoreMonthDetail,
     StoreMonthTotal,
@@ -20,6 +21,9 @@ from shopper.models.store import Store
 from shopper.models.user import ApiToken, Invitation, SignInFailures, User
 
 __all__ = [
+    "ActionEvent",
+    "StoreAction",
+    "manager_stores",
     "ApiToken",
     "Assignment",
     "AuditEvent",

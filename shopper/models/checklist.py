@@ -27,6 +27,9 @@ class Checklist(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What "good enough" is, set by a coordinator, not part of any version:
+    # {"overall": 85.0 | None, "sections": {code: 90.0}}.
+    targets: Mapped[dict[str, Any]] = mapped_column(DocumentType, default=dict)
 
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="checklist", order_by="ChecklistVersion.number", cascade="all"

@@ -9,10 +9,11 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopper.models.base import Base, UTCDateTime, utcnow
+from shopper.models.store import Store
 
 
 class User(UserMixin, Base):
-    """A person who signs in: an owner, a coordinator or a shopper."""
+    """A person who signs in: an owner, a coordinator, a shopper or a store manager."""
 
     __tablename__ = "users"
 
@@ -28,10 +29,21 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether the periodic comparison report comes by email (when SMTP is set up).
+    report_emails: Mapped[bool] = mapped_column(Boolean, default=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.id"
     )
+    # A manager's stores (empty for everyone else).
+    stores: Mapped[list[Store]] = relationship(
+        secondary="manager_stores", order_by="Store.code", lazy="selectin"
+    )
+
+    @property
+    def managed_store_ids(self) -> frozenset[int]:
+        """The ids of the stores this person manages (the access policy reads these)."""
+        return frozenset(store.id for store in self.stores)
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

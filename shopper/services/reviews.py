@@ -10,7 +10,7 @@ from shopper.domain.i18n import N_
 from shopper.domain.workflow import Action, Status
 from shopper.extensions import db
 from shopper.models import Assignment, User, Visit, utcnow
-from shopper.services import aggregates, audit, transitions
+from shopper.services import actions, aggregates, audit, transitions
 from shopper.services.errors import Conflict, Invalid, NotFound
 
 MAX_NOTE = 4000
@@ -56,7 +56,8 @@ def _note(note: str | None, required: bool = False) -> str:
 
 
 def approve(visit: Visit, actor: User, note: str = "") -> None:
-    """Approve a submitted report: from now on it counts in comparisons."""
+    """Approve a submitted report: from now on it counts in comparisons, and each
+    failed critical question opens an action for the store."""
     note = _note(note)
     _move(visit, Action.APPROVE)
     aggregates.apply_visit(visit, +1)
@@ -64,7 +65,9 @@ def approve(visit: Visit, actor: User, note: str = "") -> None:
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
     audit.record(visit.assignment, actor, AuditAction.APPROVED, note)
+    opened = actions.open_for_critical_failures(visit, visit.reviewed_at)
     db.session.commit()
+    actions.announce(opened)
 
 
 def return_to_shopper(visit: Visit, actor: User, note: str) -> None:
@@ -140,11 +143,14 @@ def approve_many(visit_ids: list[int], actor: User) -> int:
     # approval takes their locks.
     visits = sorted(_load(chosen, scores=True), key=lambda v: (v.assignment.checklist_id, v.id))
     now = utcnow()
+    opened = []
     for visit in visits:
         aggregates.apply_visit(visit, +1)
         visit.review_note = ""
         visit.reviewed_at = now
         visit.reviewed_by_id = actor.id
         audit.record(visit.assignment, actor, AuditAction.APPROVED)
+        opened += actions.open_for_critical_failures(visit, now)
     db.session.commit()
+    actions.announce(opened)
     return len(visits)

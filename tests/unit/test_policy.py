@@ -18,6 +18,7 @@ TODAY = date(2026, 10, 15)
 class Person:
     id: int
     role: str
+    managed_store_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -25,10 +26,19 @@ class Work:
     shopper_id: int
     status: str
     last_day: date = TODAY
+    store_id: int = 10
+
+
+@dataclass
+class FollowUp:
+    store_id: int
+    status: str = "open"
 
 
 COORDINATOR, OWNER = Person(1, Role.COORDINATOR), Person(2, Role.OWNER)
 SHOPPER, OTHER_SHOPPER = Person(3, Role.SHOPPER), Person(4, Role.SHOPPER)
+MANAGER = Person(5, Role.MANAGER, frozenset({10, 11}))
+OTHER_MANAGER = Person(6, Role.MANAGER, frozenset({12}))
 
 
 @pytest.mark.parametrize(
@@ -83,3 +93,39 @@ def test_tokens() -> None:
     assert policy.may_revoke_token(SHOPPER, SHOPPER.id)
     assert not policy.may_revoke_token(SHOPPER, OWNER.id)
     assert policy.may_revoke_token(COORDINATOR, SHOPPER.id)
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_a_manager_sees_only_their_stores_approved_visits(status: Status) -> None:
+    work = Work(SHOPPER.id, status, store_id=11)
+    assert policy.may_see_assignment(MANAGER, work) is (status == Status.APPROVED)
+    assert not policy.may_see_assignment(OTHER_MANAGER, work)
+    assert not policy.may_fill_report(MANAGER, work)
+    assert not policy.may_review(MANAGER, work)
+
+
+def test_managers_never_identify_shoppers() -> None:
+    assert not policy.may_identify_shoppers(MANAGER)
+    assert not policy.capabilities(MANAGER).identify_shoppers
+    assert policy.may_identify_shoppers(COORDINATOR) and policy.may_identify_shoppers(OWNER)
+
+
+def test_who_reads_responds_to_and_verifies_an_action() -> None:
+    action = FollowUp(store_id=10)
+    assert [policy.may_see_action(p, action) for p in (COORDINATOR, OWNER, MANAGER)] == [True] * 3
+    assert not policy.may_see_action(OTHER_MANAGER, action)
+    assert not policy.may_see_action(SHOPPER, action)
+    assert policy.may_respond_action(MANAGER, action)
+    assert policy.may_respond_action(COORDINATOR, action)
+    assert not policy.may_respond_action(OWNER, action)
+    assert not policy.may_respond_action(OTHER_MANAGER, action)
+    assert policy.may_verify_action(COORDINATOR)
+    assert not policy.may_verify_action(MANAGER)
+    assert not policy.may_open_action(MANAGER) and not policy.may_open_action(OWNER)
+
+
+def test_a_manager_reads_results_but_changes_nothing_of_the_plan() -> None:
+    can = policy.capabilities(MANAGER)
+    assert can.read_store_results and can.read_actions and can.respond_actions
+    changes = [can.manage_stores, can.manage_people, can.edit_checklists, can.assign, can.review]
+    assert not any(changes + [can.manage_actions, can.read_all_visits, can.read_checklists])

@@ -1,0 +1,252 @@
+"""Store follow-up actions: opened by a coordinator or by an approval, answered by
+the store's manager, verified by a coordinator.
+
+Every status change is one compare-and-set UPDATE (the status must still be the
+one the person saw), recorded with an event in the same transaction: of two
+people acting at once, one wins and the other gets ``Conflict``. The database
+holds at most one unfinished action per store and checklist question (a
+partial unique index), so two approvals at once never open the same one twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from shopper.domain import follow_up
+from shopper.domain.checklist_format import parse_checklist
+from shopper.domain.follow_up import ActionStatus, ActionStep
+from shopper.domain.i18n import N_
+from shopper.domain.policy import Person
+from shopper.extensions import db
+from shopper.models import ActionEvent, Store, StoreAction, User, Visit, utcnow
+from shopper.services.errors import Conflict, Invalid, NotFound
+from shopper.services.scope import visible_to
+
+MAX_TITLE = 300
+MAX_TEXT = 4000
+
+
+def _text(value: str | None, field: str, limit: int, required: bool, missing: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(missing, fields={field: "required"})
+    if len(value) > limit:
+        raise Invalid(
+            N_("The %(field)s is longer than %(count)d characters."),
+            {"field": field, "count": limit},
+            fields={field: "too_long"},
+        )
+    return value
+
+
+def _event(action: StoreAction, actor: User | None, step: ActionStep, note: str = "") -> None:
+    action.events.append(
+        ActionEvent(
+            actor_id=actor.id if actor else None,
+            step=step,
+            status=action.status,
+            note=note,
+            at=utcnow(),
+        )
+    )
+
+
+def _question(visit: Visit, code: str) -> tuple[str, str]:
+    """The text and standard of question ``code`` in the visit's checklist version."""
+    checklist = parse_checklist(visit.assignment.version.document)
+    try:
+        question = checklist.question(code)
+    except KeyError:
+        raise Invalid(
+            N_("The checklist of this visit has no question %(code)s."),
+            {"code": code},
+            fields={"question": "unknown"},
+        ) from None
+    return question.text, question.standard or question.guidance
+
+
+def _insert(action: StoreAction) -> bool:
+    """Add ``action`` in a savepoint; False when an unfinished one for its question exists."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(action)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def open_action(
+    actor: User,
+    *,
+    store: Store,
+    title: str | None,
+    details: str | None,
+    due_on: date | None,
+    visit: Visit | None = None,
+    question: str | None = None,
+) -> StoreAction:
+    """Open an action by hand (a coordinator): freely, or about a visit's answer.
+
+    A question needs its visit, and the visit must be of the same store. While an
+    action for that store and question is open or done, another is refused.
+    """
+    if due_on is None:
+        raise Invalid(
+            N_("Choose the day the store must fix this by."), fields={"due_on": "required"}
+        )
+    if visit is not None and visit.assignment.store_id != store.id:
+        raise Invalid(
+            N_("That visit was not made at store %(code)s."),
+            {"code": store.code},
+            fields={"visit_id": "other_store"},
+        )
+    if question and visit is None:
+        raise Invalid(
+            N_("An action about a question needs the visit it was answered in."),
+            fields={"visit_id": "required"},
+        )
+    standard = ""
+    default_title = ""
+    if question and visit is not None:
+        default_title, standard = _question(visit, question)
+    title = _text(
+        title or default_title, "title", MAX_TITLE, True, N_("Say what the store must fix.")
+    )
+    details = _text(details, "details", MAX_TEXT, False, "")
+    action = StoreAction(
+        store_id=store.id,
+        title=title,
+        details=details,
+        status=ActionStatus.OPEN,
+        due_on=due_on,
+        visit_id=visit.id if visit else None,
+        checklist_id=visit.assignment.checklist_id if visit and question else None,
+        question_code=question or None,
+        standard=standard,
+        created_by_id=actor.id,
+    )
+    _event(action, actor, ActionStep.OPEN, details)
+    if not _insert(action):
+        db.session.rollback()
+        raise Conflict(
+            N_("An action for this question at store %(code)s is already open."),
+            {"code": store.code},
+        )
+    db.session.commit()
+    return action
+
+
+def open_for_critical_failures(visit: Visit, approved_at: datetime) -> list[StoreAction]:
+    """The actions an approval opens by itself, one per failed critical question.
+
+    Call inside the approval's transaction, after its status change; a question
+    with an unfinished action at the store gets no second one. The caller commits.
+    """
+    failed = [score.question_code for score in visit.question_scores if score.critical_failed]
+    if not failed:
+        return []
+    checklist = parse_checklist(visit.assignment.version.document)
+    due_on = approved_at.date() + follow_up.DUE_AFTER_APPROVAL
+    opened = []
+    for code in failed:
+        question = checklist.question(code)
+        action = StoreAction(
+            store_id=visit.assignment.store_id,
+            title=question.text[:MAX_TITLE],
+            details="",
+            status=ActionStatus.OPEN,
+            due_on=due_on,
+            visit_id=visit.id,
+            checklist_id=visit.assignment.checklist_id,
+            question_code=code,
+            standard=question.standard or question.guidance,
+            created_by_id=None,
+            created_at=approved_at,
+        )
+        _event(action, None, ActionStep.OPEN)
+        if _insert(action):
+            opened.append(action)
+    return opened
+
+
+def _step(action: StoreAction, actor: User, step: ActionStep, note: str) -> None:
+    """Move ``action`` by ``step`` if its status still allows it, with its event; commits."""
+    old = action.status
+    try:
+        new = follow_up.next_status(old, step)
+    except follow_up.ActionStepRefused:
+        db.session.rollback()
+        raise Conflict(
+            follow_up.ActionStepRefused.message, {"status": follow_up.label(old)}
+        ) from None
+    now = utcnow()
+    values: dict[str, object] = {"status": new, "updated_at": now}
+    if step == ActionStep.RESPOND:
+        values["done_at"] = now
+    if step == ActionStep.CLOSE:
+        values["closed_at"] = now
+    claimed = db.session.execute(
+        update(StoreAction)
+        .where(StoreAction.id == action.id, StoreAction.status == old)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise Conflict(
+            follow_up.ActionStepRefused.message, {"status": follow_up.label(action.status)}
+        )
+    db.session.expire(action)
+    db.session.add(
+        ActionEvent(
+            action_id=action.id, actor_id=actor.id, step=step, status=new, note=note, at=now
+        )
+    )
+    db.session.commit()
+
+
+def respond(action: StoreAction, actor: User, note: str | None) -> None:
+    """The store says what it did: ``open`` → ``done``."""
+    note = _text(note, "note", MAX_TEXT, True, N_("Say what the store did."))
+    _step(action, actor, ActionStep.RESPOND, note)
+
+
+def verify(action: StoreAction, actor: User, decision: str | None, note: str | None = "") -> None:
+    """A coordinator checks what the store did: close it, or reopen it with a note."""
+    if decision == "close":
+        _step(action, actor, ActionStep.CLOSE, _text(note, "note", MAX_TEXT, False, ""))
+    elif decision == "reopen":
+        note = _text(note, "note", MAX_TEXT, True, N_("Say why the action is reopened."))
+        _step(action, actor, ActionStep.REOPEN, note)
+    else:
+        raise Invalid(N_('decision must be "close" or "reopen".'), fields={"decision": "invalid"})
+
+
+def visible(person: Person) -> Select[tuple[StoreAction]]:
+    """The actions ``person`` may see, with what their lists show loaded."""
+    return visible_to(
+        person,
+        select(StoreAction).options(
+            selectinload(StoreAction.store), selectinload(StoreAction.events)
+        ),
+    )
+
+
+def get(person: Person, action_id: int) -> StoreAction:
+    """One action ``person`` may see, or NotFound."""
+    action = db.session.execute(visible(person).where(StoreAction.id == action_id)).scalar()
+    if action is None:
+        raise NotFound(N_("There is no such action."))
+    return action
+
+
+def announce(opened: Iterable[StoreAction]) -> None:
+    """Tell the stores' managers about newly opened actions (after the commit)."""
+    # Emails are sent by shopper.services.notifications once SMTP is configured.
+    del opened
