@@ -11,9 +11,10 @@ partial unique index), so two approvals at once never open the same one twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -250,3 +251,46 @@ def announce(opened: Iterable[StoreAction]) -> None:
     """Tell the stores' managers about newly opened actions (after the commit)."""
     # Emails are sent by shopper.services.notifications once SMTP is configured.
     del opened
+
+
+@dataclass(frozen=True)
+class StoreActionCounts:
+    """A store's actions as the comparison shows them."""
+
+    open: int = 0
+    overdue: int = 0
+
+
+def counts_by_store(store_ids: Iterable[int], today: date) -> dict[int, StoreActionCounts]:
+    """Open (not yet done) and overdue actions per store, for the stores given."""
+    ids = list(store_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            StoreAction.store_id,
+            func.count(),
+            func.count().filter(StoreAction.due_on < today),
+        )
+        .where(StoreAction.store_id.in_(ids), StoreAction.status == ActionStatus.OPEN)
+        .group_by(StoreAction.store_id)
+    )
+    return {store_id: StoreActionCounts(opened, late) for store_id, opened, late in rows}
+
+
+def closed_in_time_by_region(first_day: date, last_day: date) -> dict[str, float | None]:
+    """Per region, the share (percent) of actions due in the period that were closed and
+    whose store said they were done by the due date; None where none were due."""
+    rows = db.session.execute(
+        select(Store.region, StoreAction.status, StoreAction.due_on, StoreAction.done_at)
+        .join(Store, Store.id == StoreAction.store_id)
+        .where(StoreAction.due_on.between(first_day, last_day), Store.competitor.is_(False))
+    )
+    due: dict[str, int] = {}
+    in_time: dict[str, int] = {}
+    for region, status, due_on, done_at in rows:
+        due[region] = due.get(region, 0) + 1
+        done_on = done_at.date() if done_at else None
+        if follow_up.closed_in_time(status, due_on, done_on):
+            in_time[region] = in_time.get(region, 0) + 1
+    return {region: 100.0 * in_time.get(region, 0) / count for region, count in due.items()}

@@ -226,3 +226,21 @@ def test_a_hand_made_action_about_a_question_needs_its_stores_visit(world):
             _coordinator(), store=mine, title="Fix the door", details="", due_on=due
         )
         assert free.question_code is None
+
+
+def test_counts_per_store_and_closed_in_time_per_region(world):
+    _approve(world, _submitted(world))
+    _approve(world, _submitted(world, store="IST-02"))
+    today = date.today()
+    with world.app_context():
+        assert actions.counts_by_store([1, 2], today) == {
+            1: actions.StoreActionCounts(1, 0),
+            2: actions.StoreActionCounts(1, 0),
+        }
+        later = today + timedelta(days=15)
+        assert actions.counts_by_store([1], later) == {1: actions.StoreActionCounts(1, 1)}
+        first = db.session.get(StoreAction, 1)
+        actions.respond(first, _coordinator(), "Done")
+        actions.verify(first, _coordinator(), "close")
+        window = (today, today + timedelta(days=30))
+        assert actions.closed_in_time_by_region(*window) == {"Marmara": 50.0}
