@@ -253,6 +253,11 @@ class ChecklistDocument(CheckedByService):
     description = fields.String()
     critical_zeroes_score = fields.Boolean()
     sections = fields.List(fields.Dict(), required=True)
+    translations = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={"description": "The texts in other languages, by language tag then by code."},
+    )
 
 
 class VersionDocument(ChecklistDocument):

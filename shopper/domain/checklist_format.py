@@ -7,10 +7,12 @@ every default filled in, so import → export → import changes nothing.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from shopper.domain.i18n import N_
 
@@ -47,7 +49,12 @@ CHECKLIST_KEYS = (
     "description",
     "critical_zeroes_score",
     "sections",
+    "translations",
 )
+# What a translation may give, per language: every key optional, falling back to the source.
+TRANSLATION_KEYS = ("title", "description", "sections", "questions")
+SECTION_TRANSLATION_KEYS = ("title",)
+QUESTION_TRANSLATION_KEYS = ("text", "guidance", "standard", "unit", "options")
 SECTION_KEYS = ("code", "title", "questions")
 QUESTION_KEYS = (
     "code",
@@ -158,6 +165,10 @@ class Checklist:
     description: str = ""
     critical_zeroes_score: bool = True
     sections: tuple[Section, ...] = ()
+    # ``translations`` exactly as the document gave them (checked): language tag →
+    # {"title", "description", "sections": {code: {"title"}}, "questions": {code:
+    # {"text", "guidance", "standard", "unit", "options": {code: label}}}}.
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def questions(self) -> Iterator[tuple[Section, Question]]:
         """Yield (section, question) pairs in checklist order."""
@@ -230,7 +241,93 @@ def to_document(checklist: Checklist) -> dict[str, object]:
             }
             for section in checklist.sections
         ],
+        "translations": {
+            language: copy.deepcopy(dict(texts))
+            for language, texts in checklist.translations.items()
+        },
     }
+
+
+def languages(checklist: Checklist) -> tuple[str, ...]:
+    """The languages ``checklist`` can be read in: its source language first."""
+    return (checklist.language, *sorted(checklist.translations))
+
+
+def localized(checklist: Checklist, language: str | None) -> Checklist:
+    """``checklist`` with its texts in ``language`` where a translation gives them,
+    the source texts elsewhere; the checklist itself when there is no such translation.
+
+    Only texts change: codes, points and rules are the source's, so scores never
+    depend on the language. The result's ``language`` is the one asked for.
+    """
+    if not language or language == checklist.language:
+        return checklist
+    texts = checklist.translations.get(language)
+    if texts is None:
+        return checklist
+    sections = texts.get("sections", {})
+    questions = texts.get("questions", {})
+
+    def question(source: Question) -> Question:
+        given = questions.get(source.code, {})
+        labels = given.get("options", {})
+        return replace(
+            source,
+            text=given.get("text", source.text),
+            guidance=given.get("guidance", source.guidance),
+            standard=given.get("standard", source.standard),
+            unit=given.get("unit", source.unit),
+            options=tuple(
+                replace(option, label=labels.get(option.code, option.label))
+                for option in source.options
+            ),
+        )
+
+    return replace(
+        checklist,
+        title=texts.get("title", checklist.title),
+        description=texts.get("description", checklist.description),
+        language=language,
+        sections=tuple(
+            replace(
+                section,
+                title=sections.get(section.code, {}).get("title", section.title),
+                questions=tuple(question(q) for q in section.questions),
+            )
+            for section in checklist.sections
+        ),
+    )
+
+
+def _source_texts(checklist: Checklist) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every non-empty source text with its place in a translation, e.g.
+    (("questions", "greeted", "text"), "Were you greeted…")."""
+    yield ("title",), checklist.title
+    yield ("description",), checklist.description
+    for section in checklist.sections:
+        yield ("sections", section.code, "title"), section.title
+        for question in section.questions:
+            place = ("questions", question.code)
+            yield (*place, "text"), question.text
+            yield (*place, "guidance"), question.guidance
+            yield (*place, "standard"), question.standard
+            yield (*place, "unit"), question.unit
+            for option in question.options:
+                yield (*place, "options", option.code), option.label
+
+
+def missing_texts(checklist: Checklist, language: str) -> int:
+    """How many of the source's texts the ``language`` translation does not give yet."""
+    texts: Any = checklist.translations.get(language, {})
+    missing = 0
+    for place, source in _source_texts(checklist):
+        if not source:
+            continue
+        value: Any = texts
+        for key in place:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        missing += value is None
+    return missing
 
 
 def _question_document(question: Question) -> dict[str, object]:
@@ -296,7 +393,7 @@ class _Reader:
         description = self.string(top, "", "description", default="", limit=MAX_DESCRIPTION)
         critical_zeroes_score = self.boolean(top, "", "critical_zeroes_score", default=True)
         sections = self.sections(top)
-        return Checklist(
+        checklist = Checklist(
             code=code,
             title=title,
             language=language,
@@ -304,6 +401,96 @@ class _Reader:
             critical_zeroes_score=critical_zeroes_score,
             sections=sections,
         )
+        return replace(checklist, translations=self.translations(top, checklist))
+
+    def translations(
+        self, top: Mapping[str, object], checklist: Checklist
+    ) -> dict[str, Mapping[str, Any]]:
+        """The ``translations`` object, checked against the document's own codes."""
+        if "translations" not in top:
+            return {}
+        value = top["translations"]
+        if not isinstance(value, Mapping):
+            self.add("translations", N_("must be an object keyed by language"))
+            return {}
+        result: dict[str, Mapping[str, Any]] = {}
+        for language, texts in value.items():
+            path = _key("translations", language)
+            if not _LANGUAGE.fullmatch(language):
+                self.add(
+                    path,
+                    N_("%(language)s is not a language tag like th or pt-BR"),
+                    language=language,
+                )
+                continue
+            if language == checklist.language:
+                self.add(path, N_("the checklist's own language needs no translation"))
+                continue
+            if self.translation(texts, path, checklist):
+                result[language] = texts  # type: ignore[assignment]
+        return result
+
+    def translation(self, texts: object, path: str, checklist: Checklist) -> bool:
+        """Check one language's texts; True when they are an object (problems aside)."""
+        obj = self.object(texts, path, TRANSLATION_KEYS, N_("must be an object"))
+        if obj is None:
+            return False
+        self.string(obj, path, "title", default="", limit=MAX_TITLE, non_empty="title" in obj)
+        self.string(obj, path, "description", default="", limit=MAX_DESCRIPTION)
+        sections = {section.code: section for section in checklist.sections}
+        for _code, given, where in self.keyed(
+            obj, path, "sections", sections, N_("no section has the code %(code)s")
+        ):
+            entry = self.object(given, where, SECTION_TRANSLATION_KEYS, N_("must be an object"))
+            if entry is not None and "title" in entry:
+                self.string(entry, where, "title", limit=MAX_TITLE, non_empty=True)
+        questions = {question.code: question for _, question in checklist.questions()}
+        for code, given, where in self.keyed(
+            obj, path, "questions", questions, N_("no question has the code %(code)s")
+        ):
+            entry = self.object(given, where, QUESTION_TRANSLATION_KEYS, N_("must be an object"))
+            if entry is None:
+                continue
+            if "text" in entry:
+                self.string(entry, where, "text", limit=MAX_TEXT, non_empty=True)
+            self.string(entry, where, "guidance", default="", limit=MAX_GUIDANCE)
+            self.string(entry, where, "standard", default="", limit=MAX_STANDARD)
+            self.string(entry, where, "unit", default="", limit=MAX_UNIT)
+            options = {option.code: option for option in questions[code].options}
+            options_path = _key(where, "options")
+            for option_code, label, _ in self.keyed(
+                entry,
+                where,
+                "options",
+                options,
+                N_("no option of this question has the code %(code)s"),
+            ):
+                self.string(
+                    {option_code: label}, options_path, option_code, limit=MAX_LABEL, non_empty=True
+                )
+        return True
+
+    def keyed(
+        self,
+        obj: Mapping[str, object],
+        path: str,
+        key: str,
+        known: Mapping[str, object],
+        unknown: str,
+    ) -> Iterator[tuple[str, object, str]]:
+        """(code, value, path) of an optional object keyed by codes that must be ``known``."""
+        if key not in obj:
+            return
+        value = obj[key]
+        where = _key(path, key)
+        if not isinstance(value, Mapping):
+            self.add(where, N_("must be an object keyed by code"))
+            return
+        for code, given in value.items():
+            if code not in known:
+                self.add(_key(where, code), unknown, code=code)
+            else:
+                yield code, given, _key(where, code)
 
     def sections(self, top: Mapping[str, object]) -> tuple[Section, ...]:
         items = self.array(top, "", "sections")

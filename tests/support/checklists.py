@@ -32,6 +32,7 @@ def with_defaults(document: dict[str, Any]) -> dict[str, Any]:
     filled.setdefault("language", "en")
     filled.setdefault("description", "")
     filled.setdefault("critical_zeroes_score", True)
+    filled.setdefault("translations", {})
     for section in filled["sections"]:
         for question in section["questions"]:
             for key, value in COMMON_QUESTION_DEFAULTS.items():

@@ -18,37 +18,13 @@ from shopper.domain.checklist_format import (
     parse_checklist,
     to_document,
 )
-from tests.support.checklists import FIXTURES
+from tests.support.checklists import FIXTURES, with_defaults
 
 FIXTURE_NAMES = sorted(path.name for path in FIXTURES.glob("*.json"))
 
 
 def load(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def with_defaults(document: dict) -> dict:
-    """The fixture as the spec says an export must look: every default written out."""
-    filled = copy.deepcopy(document)
-    filled.setdefault("language", "en")
-    filled.setdefault("description", "")
-    filled.setdefault("critical_zeroes_score", True)
-    for section in filled["sections"]:
-        for question in section["questions"]:
-            for key, default in (
-                ("guidance", ""),
-                ("standard", ""),
-                ("required", True),
-                ("allow_na", False),
-                ("critical", False),
-                ("photo", "none"),
-            ):
-                question.setdefault(key, default)
-            if question["type"] == "yes_no":
-                question.setdefault("good_answer", "yes")
-            if question["type"] == "number":
-                question.setdefault("unit", "")
-    return filled
 
 
 def one_question(**question: object) -> dict:
@@ -163,6 +139,7 @@ def test_export_key_order_is_readable() -> None:
         "description",
         "critical_zeroes_score",
         "sections",
+        "translations",
     ]
     assert list(exported["sections"][0]) == ["code", "title", "questions"]
     by_type = {q["type"]: list(q) for s in exported["sections"] for q in s["questions"]}
