@@ -21,6 +21,7 @@ from shopper.domain.checklist_format import (
     Problem,
     Question,
     Section,
+    localized,
     parse_checklist,
     to_document,
 )
@@ -151,8 +152,29 @@ def get_version(
     return version
 
 
-def parse_version(version: ChecklistVersion) -> ChecklistDocument:
-    """The dataclasses of a published version (valid by construction)."""
+def reader_language() -> str | None:
+    """The language the current person reads (or the one forced for a file or an email)."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    if not has_request_context():
+        return None
+    locale = get_locale()
+    return str(locale) if locale is not None else None
+
+
+def parse_version(version: ChecklistVersion, language: str | None = None) -> ChecklistDocument:
+    """The dataclasses of a published version (valid by construction), with its texts in
+    ``language`` (default: the reader's) where its translations give them.
+
+    Only texts change with the language; codes, points and rules never do, so
+    scoring may read any language's dataclasses.
+    """
+    return localized(parse_checklist(version.document), language or reader_language())
+
+
+def source_version(version: ChecklistVersion) -> ChecklistDocument:
+    """The dataclasses of a published version in its own (source) language."""
     return parse_checklist(version.document)
 
 
@@ -371,7 +393,7 @@ def export_document(checklist: Checklist, number: int | None = None) -> dict[str
     if not version.published:
         # A draft can be exported as it stands, rules broken or not.
         return version.document
-    return to_document(parse_version(version))
+    return to_document(source_version(version))
 
 
 def set_archived(checklist: Checklist, archived: bool) -> None:

@@ -46,7 +46,7 @@ from shopper.models import (
     VisitQuestionScore,
     VisitSectionScore,
 )
-from shopper.services import aggregates
+from shopper.services import aggregates, checklists
 from shopper.services.checklists import get_checklist
 from shopper.services.errors import Invalid
 
@@ -470,23 +470,25 @@ def _trend(checklist_id: int, last_day: date, region: str | None) -> list[TrendP
 
 
 def checklist_structure(checklist: Checklist) -> tuple[list[SectionInfo], list[QuestionInfo]]:
-    """Sections and questions of all published versions, matched by code, newest wording first."""
+    """Sections and questions of all published versions, matched by code, newest wording
+    first, in the reader's language where the checklist is translated into it."""
     sections: dict[str, SectionInfo] = {}
     questions: dict[str, QuestionInfo] = {}
     for version in reversed(checklist.published_versions):
-        for section in version.document["sections"]:
-            sections.setdefault(section["code"], SectionInfo(section["code"], section["title"]))
-            for question in section["questions"]:
-                if question["type"] not in ("yes_no", "scale", "choice"):
+        document = checklists.parse_version(version)
+        for section in document.sections:
+            sections.setdefault(section.code, SectionInfo(section.code, section.title))
+            for question in section.questions:
+                if not question.scored:
                     continue
                 questions.setdefault(
-                    question["code"],
+                    question.code,
                     QuestionInfo(
-                        question["code"],
-                        section["code"],
-                        question["text"],
-                        question.get("standard", ""),
-                        question["type"],
+                        question.code,
+                        section.code,
+                        question.text,
+                        question.standard,
+                        question.type,
                     ),
                 )
     return list(sections.values()), list(questions.values())
