@@ -107,28 +107,28 @@ def upgrade():
     with op.batch_alter_table("action_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_action_events_action_id"), ["action_id"], unique=False)
 
-    with op.batch_alter_table("checklists", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "targets",
-                sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
-                nullable=False,
-                server_default=sa.text("'{}'"),
-            )
-        )
-
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("report_emails", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # Plain ADD COLUMN with a constant default, on SQLite too: a batch copy would
+    # drop and recreate tables that other tables' foreign keys point at.
+    op.add_column(
+        "checklists",
+        sa.Column(
+            "targets",
+            sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+            nullable=False,
+            server_default=sa.text("'{}'"),
+        ),
+    )
+    op.add_column(
+        "users",
+        sa.Column("report_emails", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("report_emails")
-
-    with op.batch_alter_table("checklists", schema=None) as batch_op:
-        batch_op.drop_column("targets")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop and
+    # recreate users and checklists, which the foreign keys pointing at them forbid.
+    op.execute("ALTER TABLE users DROP COLUMN report_emails")
+    op.execute("ALTER TABLE checklists DROP COLUMN targets")
 
     with op.batch_alter_table("action_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_action_events_action_id"))
