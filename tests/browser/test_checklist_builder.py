@@ -245,6 +245,8 @@ def test_coordinator_builds_publishes_and_edits_a_checklist(
                 ],
             }
         ],
+        # formats.md: a document without translations exports an empty object.
+        "translations": {},
     }
     assert export(page, base, "quick-check", 1) == version_1
     version_2 = copy.deepcopy(version_1)
