@@ -292,6 +292,15 @@ def test_shopper_loses_the_connection_and_the_report_is_sent_once_when_it_return
     expect(page.locator("#a-store-clean-comment")).to_have_value("Boxes in the aisle")
     expect(page.locator("#time_out")).to_have_value("10:40")
 
+    # Typed and reloaded at once, before any pause: every keystroke is kept.
+    comment = page.locator("#a-store-clean-comment")
+    if not comment.is_visible():
+        page.locator("#a-store-clean-card summary", has_text="Add a comment").tap()
+    comment.press_sequentially(", twice")
+    page.reload()
+    expect(page.locator("#report-body")).to_be_enabled()
+    expect(page.locator("#a-store-clean-comment")).to_have_value("Boxes in the aisle, twice")
+
     for code, value in ANSWERS.items():
         if code not in ("greeted", "courtesy", "store-clean", "repeated-need"):
             answer(page, code, value)
@@ -321,7 +330,7 @@ def test_shopper_loses_the_connection_and_the_report_is_sent_once_when_it_return
     assert held["status"] == "submitted"
     assert held["visits"] == 1 and held["submitted"] == 1
     assert held["answers"] == {**ANSWERS, "store-clean": "no"}
-    assert held["comments"] == {"store-clean": "Boxes in the aisle"}
+    assert held["comments"] == {"store-clean": "Boxes in the aisle, twice"}
     assert held["photos"] == ["receipt"]
 
 
