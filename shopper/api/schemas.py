@@ -448,6 +448,10 @@ class Visit(Schema):
         metadata={"description": "Only while the report is submitted or approved."},
     )
     review_note = fields.String(required=True)
+    returned_questions = fields.List(
+        fields.String(),
+        metadata={"description": "A returned report: the questions the coordinator named."},
+    )
     saved_at = _timestamp()
     submitted_at = _timestamp(allow_none=True)
     submitted_late = fields.Boolean()
@@ -457,6 +461,11 @@ class ReviewBody(Closed):
     # The words are checked by reviews.decide, which the review page calls too.
     decision = fields.String(required=True, metadata={"enum": list(DECISIONS)})
     note = _text("Required to return a report.")
+    questions = fields.List(
+        fields.String(validate=validate.Length(max=64)),
+        validate=validate.Length(max=500),
+        metadata={"description": "Returning: the codes of the questions the shopper must change."},
+    )
 
 
 class ApproveMany(Closed):
