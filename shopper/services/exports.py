@@ -45,6 +45,8 @@ NUMBER_FORMATS = {
 # Column widths in characters: at least a short number, at most a readable line.
 MIN_WIDTH = 6
 MAX_WIDTH = 50
+# Headers longer than this wrap onto more lines.
+HEADER_LINE = 20
 # Excel's width of a column nobody has sized.
 DEFAULT_WIDTH = 8.43
 
@@ -253,8 +255,11 @@ def _write_sheet(sheet: Worksheet, table: Table, freeze: str) -> None:
             if number_format is not None:
                 cell.number_format = number_format
     for column, kind in enumerate(table.kinds):
-        # A header wraps, so it needs no more room than its longest word.
-        header = max((text_width(word) for word in str(table.header[column]).split()), default=0)
+        # A header up to HEADER_LINE wide stays on one line; a longer one (a question's
+        # text) wraps, never narrower than its longest word.
+        text = str(table.header[column])
+        longest_word = max((text_width(word) for word in text.split()), default=0)
+        header = min(text_width(text), max(longest_word, HEADER_LINE))
         content = max((_shown_width(row[column], kind) for row in table.rows), default=0)
         width = min(max(header, content, MIN_WIDTH) + 2, MAX_WIDTH)
         sheet.column_dimensions[get_column_letter(column + 1)].width = width

@@ -110,19 +110,20 @@ def test_the_xlsx_stores_sheet_holds_numbers_in_fitted_filtered_columns(client, 
     assert sheet.freeze_panes == "D2"  # rank, code and name stay in sight
     assert sheet.auto_filter.ref == "A1:K5"
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJK"}
-    # The long name fits (29 + 2); the headers wrap at their longest word ("Checkout", "failures").
+    # Two characters beside the widest content: the long name (29), else the header;
+    # headers up to 20 characters stay on one line.
     assert widths == {
         "A": 8,
-        "B": 8,
+        "B": 12,
         "C": 31,
         "D": 8,
         "E": 12,
         "F": 8,
-        "G": 8,
+        "G": 9,
         "H": 8,
-        "I": 10,
+        "I": 19,
         "J": 9,
-        "K": 10,
+        "K": 15,
     }
     assert widths["C"] > 8.43  # wider than a column nobody sized
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
@@ -174,6 +175,7 @@ def test_the_xlsx_heads_question_columns_with_their_texts(client, history):
     assert sheet.freeze_panes == "C2"
     assert sheet.auto_filter.ref == "A1:F5"
     assert sheet.column_dimensions["B"].width == 31
+    assert sheet.column_dimensions["E"].width == 16  # "Q5 (new in v2)"
     row_c = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "C")
     # C: q1 yes 10/10, q2 2 of 1–5 → 25 %, q5 N/A, q3 "a" 5/5.
     assert [c.value for c in row_c[2:]] == [100.0, 25.0, None, 100.0]
