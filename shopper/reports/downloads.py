@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from shopper.config import LANGUAGES
 from shopper.domain.comparison import Comparison
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, text_direction
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, ChecklistVersion, Store, Visit
@@ -162,7 +162,12 @@ def xlsx_response(comparison: Comparison, query: ComparisonQuery) -> Response:
     from shopper.models import utcnow
 
     return _attachment(
-        exports.comparison_xlsx(comparison, headings(), about(comparison, utcnow())),
+        exports.comparison_xlsx(
+            comparison,
+            headings(),
+            about(comparison, utcnow()),
+            right_to_left=text_direction(str(get_locale())) == "rtl",
+        ),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename(query, "xlsx"),
     )

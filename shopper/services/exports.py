@@ -278,20 +278,28 @@ def comparison_xlsx(
     comparison: Comparison,
     headings: Mapping[str, str],
     about: Sequence[tuple[str, object]] = (),
+    right_to_left: bool = False,
 ) -> bytes:
-    """An About sheet, the stores, then the questions; exact values shown with one decimal."""
+    """An About sheet, the stores, then the questions; exact values shown with one decimal.
+    With ``right_to_left`` (Urdu) the sheets run from the right, as the reader reads."""
     workbook = Workbook()
     about_sheet = workbook.active
     about_sheet.title = _sheet_title(headings["about_sheet"])
     _write_sheet(about_sheet, about_table(about, headings), "B2")
+    # Dates and texts alike start where the reader starts reading.
+    start = "right" if right_to_left else "left"
     for (cell,) in about_sheet.iter_rows(min_row=2, min_col=2, max_col=2):
-        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        cell.alignment = Alignment(horizontal=start, vertical="top", wrap_text=True)
+    sheets = [about_sheet]
     for title, table, freeze in (
         (headings["stores_sheet"], store_table(comparison, headings), "D2"),
         (headings["questions_sheet"], question_table(comparison, headings), "C2"),
     ):
         sheet = workbook.create_sheet(_sheet_title(title))
         _write_sheet(sheet, table, freeze)
+        sheets.append(sheet)
+    for sheet in sheets:
+        sheet.sheet_view.rightToLeft = right_to_left
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

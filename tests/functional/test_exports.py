@@ -323,9 +323,21 @@ def test_language_th_gives_thai_headings_and_checklist_texts(app, client, histor
     assert next(csv.reader(io.StringIO(questions_part)))[2] == (
         THAI["questions"]["q1"]["text"] + " (q1)"
     )
-    # The English reader's own files stay English.
+    # The English reader's own files stay English, left to right.
     english = _workbook(client, history["owner"])
     assert [c.value for c in english["Stores"][1]][9:] == ["Welcome", "Checkout (v2)"]
+    assert not any(sheet.sheet_view.rightToLeft for sheet in english.worksheets)
+
+
+def test_an_urdu_file_runs_right_to_left(app, client, history):
+    workbook = _workbook(client, history["owner"], f"{QUERY}&language=ur")
+    assert [sheet.sheet_view.rightToLeft for sheet in workbook.worksheets] == [True, True, True]
+    about = workbook.worksheets[0]
+    assert about["B2"].alignment.horizontal == "right"
+    stores = workbook.worksheets[1]
+    assert stores.title == _translated(app, "ur", "Stores")
+    assert stores["A1"].value == _translated(app, "ur", "Rank") != "Rank"
+    assert stores["G2"].value == pytest.approx(400 / 7)  # numbers stay numbers
 
 
 def test_the_pages_downloads_take_the_language_too(app, client, history, auth):
