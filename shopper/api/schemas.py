@@ -490,6 +490,22 @@ class ComparisonQuery(Query):
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
 
 
+class ComparisonFileQuery(ComparisonQuery):
+    """The comparison's query, and what a file is written in."""
+
+    language = fields.String(
+        validate=validate.OneOf(list(LANGUAGES)),
+        metadata={"description": "Headings and checklist texts in this language (default: yours)"},
+    )
+    dialect = fields.String(
+        validate=validate.OneOf(["comma", "point"]),
+        metadata={
+            "description": "CSV only: comma (`;` between cells, `,` decimals) or point "
+            "(`,` and `.`); default: the one the file's language reads"
+        },
+    )
+
+
 class Comparison(Schema):
     """The comparison document of spec/api.md (encoded as it is built, not dumped)."""
 

@@ -292,11 +292,18 @@ def test_csv_and_xlsx_carry_the_same_figures(client, history):
     assert rows[1] == ["1", "C", "Store C", "North", "yes", "1", "57.1", "", "0", "50.0", "100.0"]
     assert rows[3][1] == "A" and rows[3][7] == "-39.0"  # a negative change stays a number
     question_rows = list(csv.reader(io.StringIO(questions_part)))
-    assert question_rows[0] == ["Store code", "Store", "q1", "q2", "q5", "q3"]
+    assert question_rows[0] == [
+        "Store code",
+        "Store",
+        "Q1 (q1)",
+        "Q2 (q2)",
+        "Q5 (new in v2) (q5)",
+        "Q3 (q3)",
+    ]
     workbook = load_workbook(
         io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data)
     )
-    assert workbook.sheetnames == ["Stores", "Questions"]
+    assert workbook.sheetnames == ["About", "Stores", "Questions"]
     stores = list(workbook["Stores"].iter_rows(values_only=True))
     assert stores[1][:7] == (
         1,
