@@ -61,6 +61,10 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     desk.get_by_label("Briefing").fill("Ask for a refund without a receipt.")
     desk.get_by_role("button", name="Plan the visits").click()
     expect(desk.locator("#plan tbody tr")).to_have_count(3)
+    # Each store's shopper menu is a full-size control, not a tiny native one.
+    menu = desk.locator("#plan select").first.bounding_box()
+    assert menu["height"] >= 44 and menu["width"] >= 190
+    expect(desk.get_by_text("Every active store of this region gets a visit.")).to_be_visible()
     desk.screenshot(path=str(artifacts / "flow-1-plan.png"), full_page=True)
     desk.get_by_role("button", name="Create 3 assignments").click()
     expect(desk.get_by_text("3 visits assigned.")).to_be_visible()
