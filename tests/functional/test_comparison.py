@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from datetime import date
 
 import orjson
 import pytest
@@ -33,9 +32,18 @@ def history(app, client, auth):
 
 
 def _independent(
-    first: str, last: str, competitors: bool = True, region: str | None = None
+    first: str,
+    last: str,
+    previous_first: str,
+    previous_last: str,
+    competitors: bool = True,
+    region: str | None = None,
 ) -> dict:
-    """Every figure, computed here from the answers and the rules of scoring.md."""
+    """Every figure, computed here from the answers and the rules of scoring.md.
+
+    The previous period is given, worked out by hand (test_comparison_periods
+    checks the rule itself).
+    """
     versions = {1: parse_checklist(WORKED_EXAMPLE), 2: parse_checklist(V2)}
 
     def visits_in(a: str, b: str):
@@ -50,10 +58,7 @@ def _independent(
         return figures
 
     current = store_figures(first, last)
-    length = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
-    previous_last = date.fromordinal(date.fromisoformat(first).toordinal() - 1)
-    previous_first = date.fromordinal(previous_last.toordinal() - length + 1)
-    previous = store_figures(previous_first.isoformat(), previous_last.isoformat())
+    previous = store_figures(previous_first, previous_last)
     shown = {
         code
         for code, (r, comp) in STORES.items()
@@ -127,10 +132,7 @@ def _independent(
             else None
             for q in ("q1", "q2", "q3", "q5")
         },
-        "previous": {
-            "first_day": previous_first.isoformat(),
-            "last_day": previous_last.isoformat(),
-        },
+        "previous": {"first_day": previous_first, "last_day": previous_last},
     }
 
 
@@ -141,25 +143,28 @@ def _close(actual, expected) -> bool:
 
 
 @pytest.mark.parametrize(
-    "first, last, competitors, region",
+    "first, last, previous, competitors, region",
     [
-        ("2026-10-01", "2026-10-31", True, None),  # whole month: the stored monthly sums
-        ("2026-10-02", "2026-11-10", True, None),  # edge days: summed from the visits
+        # Whole month: the stored monthly sums; compared with September.
+        ("2026-10-01", "2026-10-31", ("2026-09-01", "2026-09-30"), True, None),
+        # Edge days: summed from the visits; 40 days before.
+        ("2026-10-02", "2026-11-10", ("2026-08-23", "2026-10-01"), True, None),
         # The previous period (Sep 11-30) is most of September: its totals less
         # Sep 1-10, which takes A's only earlier visit out (A has no change).
-        ("2026-10-01", "2026-10-20", True, None),
-        ("2026-10-01", "2026-10-31", False, None),
-        ("2026-09-01", "2026-11-30", True, "North"),
+        ("2026-10-01", "2026-10-20", ("2026-09-11", "2026-09-30"), True, None),
+        ("2026-10-01", "2026-10-31", ("2026-09-01", "2026-09-30"), False, None),
+        # Three months, not a calendar quarter: the 91 days before.
+        ("2026-09-01", "2026-11-30", ("2026-06-02", "2026-08-31"), True, "North"),
     ],
 )
 def test_comparison_equals_an_independent_computation(
-    client, history, first, last, competitors, region
+    client, history, first, last, previous, competitors, region
 ):
     query = f"checklist=worked&first_day={first}&last_day={last}&competitors={'include' if competitors else 'exclude'}"
     if region:
         query += f"&region={region}"
     document = client.get(f"/api/v1/comparison?{query}", headers=history["owner"]).json
-    expected = _independent(first, last, competitors, region)
+    expected = _independent(first, last, *previous, competitors, region)
 
     assert [s["code"] for s in document["stores"]] == expected["order"]
     assert [s["code"] for s in document["not_visited"]] == expected["not_visited"]
