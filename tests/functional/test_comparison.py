@@ -402,7 +402,7 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     assert "badge-critical" not in rows["Store E"]
     assert "42.7 %" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
     assert "57.1 %" in html  # competitor benchmark
-    assert "▼ -39.0 %" in html  # A against September
+    assert "▼ -39.0 pts" in html  # A against September, in points
     assert 'class="heat heat-bad">40.0 %' in html
     assert "Store D" in html[html.index("Not visited in the period") :]
     csv_file = client.get(

@@ -171,11 +171,11 @@ def test_the_page_and_files_compare_with_last_year(client, periods, auth):
     html = page.get_data(as_text=True)
     assert '<option value="last_year" selected>Same period last year</option>' in html
     assert "compared with the same period last year, Feb 1, 2024 – Feb 29, 2024." in html
-    assert "▼ -20.0 %" in html  # 80 against the leap day's 100
+    assert "▼ -20.0 pts" in html  # 80 against the leap day's 100
     # The links keep comparing with last year.
     assert "compare=last_year" in html[html.index('class="actions downloads"') :]
     store_page = client.get(f"/reports/stores/A?{query}").get_data(as_text=True)
-    assert "▼ -20.0 %" in store_page
+    assert "▼ -20.0 pts" in store_page
     csv_text = client.get(f"/reports/comparison.csv?{query}").data.decode("utf-8-sig")
     assert csv_text.splitlines()[1].split(",")[:8] == [
         "1",
