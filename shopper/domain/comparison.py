@@ -119,7 +119,13 @@ class StoreRow:
 
 @dataclass(frozen=True)
 class QuestionRow:
-    """A question across the chain: how well, how often it fails, how unevenly."""
+    """A question across the chain: how well, how often it fails, how unevenly.
+
+    ``fail_rate`` only for yes_no questions (a 4 on a 1–5 scale is a lower
+    score, not a failure); ``points_lost`` is Σ possible − Σ earned over the
+    chain's counted answers (None without one), what "where we lose the most
+    points" ranks every scored question by.
+    """
 
     info: QuestionInfo
     score: float | None
@@ -127,6 +133,7 @@ class QuestionRow:
     fails: int
     fail_rate: float | None
     consistency: float | None
+    points_lost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,8 @@ class Comparison:
     # What the change compares with: ``previous`` or ``last_year`` (``COMPARE_WITH``).
     compare: str = "previous"
 
+
+YES_NO = "yes_no"  # the only question type that fails (scoring.md)
 
 PREVIOUS = "previous"
 LAST_YEAR = "last_year"
@@ -497,14 +506,18 @@ def _question_rows(
         strict=True,
     ):
         answers, failed = int(q_counted), int(q_fails)
+        # The kept ``fails`` count answers that earned less than the points:
+        # for a yes_no question exactly the answers that are not the good one.
+        yes_no = info.type == YES_NO
         rows.append(
             QuestionRow(
                 info=info,
                 score=q_earned * 100 / q_possible if answers and q_possible else None,
                 answers=answers,
-                fails=failed,
-                fail_rate=failed * 100 / answers if answers else None,
+                fails=failed if yes_no else 0,
+                fail_rate=failed * 100 / answers if answers and yes_no else None,
                 consistency=q_consistency if q_stores else None,
+                points_lost=q_possible - q_earned if answers else None,
             )
         )
     return tuple(rows)
@@ -535,6 +548,7 @@ def to_json(comparison: Comparison) -> dict[str, object]:
                 "answers": q.answers,
                 "fails": q.fails,
                 "fail_rate": q.fail_rate,
+                "points_lost": q.points_lost,
                 "consistency": q.consistency,
             }
             for q in comparison.questions

@@ -218,6 +218,21 @@ def test_october_in_plain_numbers(client, history):
         {"code": "D", "name": "Store D", "region": "South", "competitor": False}
     ]
     assert [s["title"] for s in document["sections"]] == ["Welcome", "Checkout (v2)"]
+    # The chain's answers (A, B, E; C is a competitor, E's 31 October visit not approved):
+    # q1 yes_no 10 pts: yes, no, yes, no, yes → 30 of 50, 2 of 5 not the good answer;
+    # q2 scale: 7.5/10, 20/20, 7.5/10, 20/20, 10/20 → 65 of 80 (a lower score, never a failure);
+    # q3 choice: b 2/5, b 2/5, c 0/5 (two N/A left out) → 4 of 15;
+    # q5 yes_no 5 pts: yes, yes, no → 10 of 15, 1 of 3 failed.
+    questions = {
+        q["code"]: (q["score"], q["answers"], q["fails"], q["fail_rate"], q["points_lost"])
+        for q in document["questions"]
+    }
+    assert questions == {
+        "q1": (60.0, 5, 2, 40.0, 20.0),
+        "q2": (81.25, 5, 0, None, 15.0),
+        "q3": (pytest.approx(400 / 15), 3, 0, None, 11.0),
+        "q5": (pytest.approx(200 / 3), 3, 1, pytest.approx(100 / 3), 5.0),
+    }
 
 
 def test_withdrawing_an_approval_takes_the_visit_out(client, history):
@@ -404,6 +419,26 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     assert "57.1 %" in html  # competitor benchmark
     assert "▼ -39.0 pts" in html  # A against September, in points
     assert 'class="heat heat-bad">40.0 %' in html
+    # Failing is for yes/no questions only, and only those that failed; points lost for all.
+    failed = html[html.index('id="questions-failed"') : html.index('id="questions-points-lost"')]
+    assert failed.count("<li>") == 2
+    assert failed.index("<strong>Q1</strong>") < failed.index("<strong>Q5 (new in v2)</strong>")
+    assert "failed in 40.0 % of 5 answers" in failed
+    assert "failed in 33.3 % of 3 answers" in failed
+    assert "<strong>Q2</strong>" not in failed and "<strong>Q3</strong>" not in failed
+    lost = html[html.index('id="questions-points-lost"') :]
+    lost = lost[: lost.index("</section>")]
+    assert lost.count("<li>") == 4
+    assert (
+        lost.index("<strong>Q1</strong>")
+        < lost.index("<strong>Q2</strong>")
+        < lost.index("<strong>Q3</strong>")
+        < lost.index("<strong>Q5 (new in v2)</strong>")
+    )
+    assert "20 points lost, chain score 60.0 %" in lost
+    assert "15 points lost, chain score 81.3 %" in lost
+    assert "11 points lost, chain score 26.7 %" in lost
+    assert "5 points lost, chain score 66.7 %" in lost
     assert "Store D" in html[html.index("Not visited in the period") :]
     csv_file = client.get(
         "/reports/comparison.csv?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"

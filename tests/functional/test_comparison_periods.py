@@ -11,12 +11,13 @@ out by hand from the worked-example checklist (q1 yes_no 10 points, q2 scale
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import pytest
 
 from shopper.domain.comparison import LAST_YEAR, PREVIOUS, previous_period
-from tests.factories import assign, import_checklist, make_store
+from tests.factories import WORKED_EXAMPLE, assign, import_checklist, make_store
 from tests.support.web import make_user
 
 S40 = {"q1": "yes", "q2": 1, "q3": "c"}
@@ -25,6 +26,9 @@ S78 = {"q1": "yes", "q2": 4, "q3": "b"}
 S80 = {"q1": "yes", "q2": 3, "q3": "a"}
 S100 = {"q1": "yes", "q2": 5, "q3": "a"}
 S0 = {"q1": "no", "q2": 5, "q3": "a"}
+
+CHECKLIST = copy.deepcopy(WORKED_EXAMPLE)
+CHECKLIST["sections"][0]["questions"][0]["standard"] = "Greeted within 30 seconds"
 
 VISITS = [  # (day, answers): all store A's, all approved
     ("2024-01-31", S40),
@@ -115,7 +119,7 @@ def periods(app, client, auth):
     make_user(app, "owner", "o@test.example")
     make_store(app, "A", "North")
     make_store(app, "B", "North")
-    import_checklist(app)
+    import_checklist(app, CHECKLIST)
     coordinator = auth.api_token("coordinator@test.example")
     shopper = auth.api_token("s@test.example")
     for index, (day, answers) in enumerate(VISITS):
@@ -176,6 +180,13 @@ def test_the_page_and_files_compare_with_last_year(client, periods, auth):
     assert "compare=last_year" in html[html.index('class="actions downloads"') :]
     store_page = client.get(f"/reports/stores/A?{query}").get_data(as_text=True)
     assert "▼ -20.0 pts" in store_page
+    # Each question: the standard it checks, the store's score beside the chain's
+    # (q2: 3 on 1–5 → 5 of 10 points).
+    assert 'Q1<br><small class="hint">Standard: Greeted within 30 seconds</small>' in store_page
+    assert (
+        '<tr><td>Q2</td><td class="score">50.0 %</td><td class="score">50.0 %</td></tr>'
+        in store_page
+    )
     csv_text = client.get(f"/reports/comparison.csv?{query}").data.decode("utf-8-sig")
     assert csv_text.splitlines()[1].split(",")[:8] == [
         "1",
