@@ -433,8 +433,12 @@ def compare(
     by_region: dict[str, list[float]] = {}
     for r in own:
         by_region.setdefault(r.store.region, []).append(r.score)
+    # Best region first (equal scores by name).
     regions = tuple(
-        RegionRow(name, mean(by_region[name]), len(by_region[name])) for name in sorted(by_region)
+        sorted(
+            (RegionRow(name, mean(scores), len(scores)) for name, scores in by_region.items()),
+            key=lambda r: (-r.score, r.region),
+        )
     )
     return Comparison(
         checklist=checklist,

@@ -213,6 +213,11 @@ def test_october_in_plain_numbers(client, history):
     assert rows["B"]["change"] == pytest.approx(-1.0)
     assert rows["A"]["sections"]["checkout"] == 40.0  # the N/A visit is skipped
     assert document["chain"]["score"] == pytest.approx((39 + 39 + 50) / 3)
+    # Regions, best first: South (E 50) before North (A and B, 39 each).
+    assert document["regions"] == [
+        {"region": "South", "score": 50.0, "stores": 1},
+        {"region": "North", "score": 39.0, "stores": 2},
+    ]
     assert document["chain"]["critical_failures"] == 2
     assert document["not_visited"] == [
         {"code": "D", "name": "Store D", "region": "South", "competitor": False}
@@ -436,6 +441,11 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
         < lost.index("<strong>Q5 (new in v2)</strong>")
     )
     assert "20 points lost, chain score 60.0 %" in lost
+    regions = html[html.index("<h2>Regions</h2>") :]
+    assert regions.index("<td>South</td>") < regions.index("<td>North</td>")
+    assert '<td class="score"><meter class="bar" min="0" max="100" value="50.0"' in regions
+    # The trend's axis names months with their year, the twelve up to October 2026.
+    assert ">Nov 2025</text>" in html and ">Oct 2026</text>" in html
     assert "15 points lost, chain score 81.3 %" in lost
     assert "11 points lost, chain score 26.7 %" in lost
     assert "5 points lost, chain score 66.7 %" in lost
