@@ -16,6 +16,7 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from shopper.api.pagination import MAX_PAGE, MAX_PER_PAGE
 from shopper.config import LANGUAGES
+from shopper.domain.comparison import COMPARE_WITH
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Role
@@ -488,6 +489,7 @@ class ComparisonQuery(Query):
     last_day = _date(required=True)
     region = fields.String()
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
+    compare = fields.String(validate=validate.OneOf(list(COMPARE_WITH)))
 
 
 class ComparisonFileQuery(ComparisonQuery):
@@ -516,6 +518,7 @@ class Comparison(Schema):
     first_day = _date(required=True)
     last_day = _date(required=True)
     previous = fields.Raw(required=True, allow_none=True)
+    compare = fields.String(required=True)
     sections = fields.Raw(required=True)
     questions = fields.Raw(required=True)
     stores = fields.Raw(required=True)
