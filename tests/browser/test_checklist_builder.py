@@ -389,3 +389,53 @@ def test_a_lost_connection_is_retried_and_the_changes_are_kept(
     assert page.evaluate("localStorage.getItem('shopper-builder:offline-check:1')") is None
     draft = export(page, base, "offline-check", 1)
     assert draft["sections"][0]["title"] == "Written offline"
+
+
+def test_a_translation_is_written_beside_its_source_and_saved_with_the_draft(
+    live_server: str, tab: Page, app: Flask, artifacts
+) -> None:
+    base, page = live_server, tab
+    make_user(app, "coordinator", EMAIL)
+    sign_in(page, base, EMAIL)
+    create_checklist(page, base, "two-tongues", "Store visit", "From the door to the till.")
+    field(page, "sections[0].title").fill("Welcome")
+    add_question(page, 0)
+    question = "sections[0].questions[0]"
+    field(page, f"{question}.text").fill("Were you greeted?")
+    field(page, f"{question}.points").fill("10")
+    expect_saved(page)
+
+    picker = page.get_by_label("Translate into")
+    # Title, description, section title and question text: four texts to translate.
+    expect(picker.locator("option")).to_have_text(
+        [
+            "Choose a language",
+            "Türkçe: 4 texts missing",
+            "Svenska: 4 texts missing",
+            "ไทย: 4 texts missing",
+            "اردو: 4 texts missing",
+        ]
+    )
+    picker.select_option("tr")
+    rows = page.locator("#builder-translation-rows .b-translation")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(3)).to_contain_text("Source: Were you greeted?")
+    page.get_by_label("Checklist title", exact=True).fill("Mağaza ziyareti")
+    page.get_by_label("Section 1 › Question 1 › Question").fill("Karşılandınız mı?")
+    expect(picker.locator("option:checked")).to_have_text("Türkçe: 2 texts missing")
+    expect_saved(page)
+    screenshot(page, artifacts / "builder-translation-tr.png")
+
+    draft = export(page, base, "two-tongues", 1)
+    assert draft["translations"] == {
+        "tr": {
+            "title": "Mağaza ziyareti",
+            "questions": {"question-1": {"text": "Karşılandınız mı?"}},
+        }
+    }
+    # Emptied again: the key goes, and readers get the source text.
+    page.get_by_label("Checklist title", exact=True).fill("")
+    expect_saved(page)
+    assert export(page, base, "two-tongues", 1)["translations"] == {
+        "tr": {"questions": {"question-1": {"text": "Karşılandınız mı?"}}}
+    }

@@ -336,7 +336,125 @@ function render(focusKeys = []) {
   root.replaceChildren(renderChecklist(), ...sectionNodes, addSection);
   markProblems();
   showPoints();
+  renderTranslations();
   focusFirst(focusKeys);
+}
+
+// ---------------------------------------------------------------------------
+// Translations: each text of the checklist beside its source, in one language at a
+// time, written to doc.translations[language] as formats.md says (keyed by code;
+// an empty text is left out, so readers get the source).
+
+const translationLanguage = byId("builder-translation-language");
+const translationRows = byId("builder-translation-rows");
+
+// [place in the translation, label, source text] for every text of the document.
+function translatableTexts() {
+  const texts = [
+    [["title"], strings.checklist_title, doc.title],
+    [["description"], strings.description, doc.description],
+  ];
+  sections().forEach((section, i) => {
+    const sectionWord = fmt(strings.section_heading, { number: i + 1 });
+    texts.push([["sections", section.code, "title"], `${sectionWord} › ${strings.section_title}`, section.title]);
+    (Array.isArray(section.questions) ? section.questions : []).forEach((question, j) => {
+      const questionWord = `${sectionWord} › ${fmt(strings.question_heading, { number: j + 1 })}`;
+      for (const key of ["text", "guidance", "standard", "unit"]) {
+        texts.push([["questions", question.code, key], `${questionWord} › ${strings[key]}`, question[key]]);
+      }
+      (Array.isArray(question.options) ? question.options : []).forEach((option, k) => {
+        const optionWord = fmt(strings.option_heading, { number: k + 1 });
+        texts.push([["questions", question.code, "options", option.code], `${questionWord} › ${optionWord}`, option.label]);
+      });
+    });
+  });
+  return texts.filter(([place, , source]) => typeof source === "string" && source.trim() && place.every(Boolean));
+}
+
+function translationOf(language, place) {
+  let value = (doc.translations || {})[language];
+  for (const key of place) value = value && typeof value === "object" ? value[key] : undefined;
+  return typeof value === "string" ? value : "";
+}
+
+function setTranslation(language, place, text) {
+  if (text) {
+    doc.translations = doc.translations || {};
+    let node = (doc.translations[language] = doc.translations[language] || {});
+    for (const key of place.slice(0, -1)) node = node[key] = node[key] && typeof node[key] === "object" ? node[key] : {};
+    node[place[place.length - 1]] = text;
+    return;
+  }
+  // Removed: drop the key, then every object it leaves empty.
+  const chain = [doc.translations || {}];
+  for (const key of [language, ...place.slice(0, -1)]) {
+    const next = chain[chain.length - 1][key];
+    if (!next || typeof next !== "object") return;
+    chain.push(next);
+  }
+  delete chain[chain.length - 1][place[place.length - 1]];
+  const keys = [language, ...place.slice(0, -1)];
+  for (let i = chain.length - 1; i > 0; i -= 1) {
+    if (Object.keys(chain[i]).length) break;
+    delete chain[i - 1][keys[i - 1]];
+  }
+}
+
+function missingCount(language) {
+  return translatableTexts().filter(([place]) => !translationOf(language, place)).length;
+}
+
+function languageName(code) {
+  const known = (config.languages || []).find(([tag]) => tag === code);
+  return known ? known[1] : code;
+}
+
+function renderLanguageChoices() {
+  const chosen = translationLanguage.value;
+  const tags = new Set((config.languages || []).map(([tag]) => tag));
+  for (const tag of Object.keys(doc.translations || {})) tags.add(tag);
+  tags.delete(doc.language);
+  const options = [el("option", { value: "", text: strings.choose_language })];
+  for (const tag of tags) {
+    const missing = missingCount(tag);
+    const name = languageName(tag);
+    const text = missing
+      ? fmt(strings.translation_missing, { language: name, count: missing })
+      : fmt(strings.translation_complete, { language: name });
+    options.push(el("option", { value: tag, text, selected: tag === chosen }));
+  }
+  translationLanguage.replaceChildren(...options);
+}
+
+function renderTranslations() {
+  renderLanguageChoices();
+  const language = translationLanguage.value;
+  if (!language) {
+    translationRows.replaceChildren();
+    return;
+  }
+  const rows = translatableTexts().map(([place, label, source], index) => {
+    const long = source.length > 80 || place[place.length - 1] === "guidance" || place[0] === "description";
+    const control = long ? el("textarea", { rows: 2 }) : el("input", { type: "text" });
+    control.id = `b-translation-${index}`;
+    control.value = translationOf(language, place);
+    control.dir = "auto";
+    control.lang = language;
+    control.dataset.place = JSON.stringify(place);
+    const sourceNote = el("p", { className: "hint b-source", id: `b-translation-${index}-source`, dir: "auto", lang: doc.language || "en" });
+    sourceNote.textContent = fmt(strings.source_text, { text: source });
+    control.setAttribute("aria-describedby", sourceNote.id);
+    return el("div", { className: "field b-translation" }, el("label", { for: control.id, text: label }), sourceNote, control);
+  });
+  translationRows.replaceChildren(...rows);
+}
+
+function onTranslationInput(event) {
+  const control = event.target;
+  if (!control.dataset.place || !translationLanguage.value) return;
+  setTranslation(translationLanguage.value, JSON.parse(control.dataset.place), control.value.trim() ? control.value : "");
+  renderLanguageChoices();
+  changed(SAVE_DELAY);
 }
 
 function container(tag, className, path, ...children) {
@@ -801,6 +919,7 @@ function onInput(event) {
     const summary = control.closest(".b-question").querySelector(".b-summary-text");
     summary.textContent = question.text || strings.untitled_question;
   }
+  renderTranslations(); // a source text changed: its row and the counts follow
   changed(SAVE_DELAY);
 }
 
@@ -1315,6 +1434,8 @@ function onProblemClick(event) {
 
 function start() {
   root.addEventListener("input", onInput);
+  translationLanguage.addEventListener("change", renderTranslations);
+  translationRows.addEventListener("input", onTranslationInput);
   root.addEventListener("change", onChange);
   root.addEventListener("click", onClick);
   problemList.addEventListener("click", onProblemClick);
