@@ -230,7 +230,7 @@ def _make_visit(
     visit.saved_at = visit.submitted_at = sent
     visit.submitted_late = False
     photo.created_at = photo.taken_at = datetime.combine(day, time(10, 38), tzinfo=UTC)
-    db.session.commit()
+    db.session.flush()  # committed with the review or the _backdate that follows
     return visit
 
 
