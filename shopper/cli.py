@@ -10,8 +10,8 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from shopper.models import Role
-from shopper.services import accounts, backup, checklists, demo, sums, synthetic
+from shopper.models import Role, User
+from shopper.services import accounts, backup, checklists, demo, notifications, sums, synthetic
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
@@ -33,6 +33,15 @@ def _invitation_url(secret: str) -> str:
         return url_for("auth.invitation", secret=secret, _external=True)
 
 
+def _email_invitation(user: User, issued: accounts.IssuedInvitation) -> None:
+    """With SMTP set up, the person gets the link by email too (said on stderr)."""
+    sent = notifications.invitation(user, issued.secret, issued.invitation.expires_at)
+    if sent is True:
+        click.echo(f"Invitation emailed to {user.email}.", err=True)
+    elif sent is False:
+        click.echo(f"The invitation email to {user.email} could not be sent.", err=True)
+
+
 @user_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
@@ -48,6 +57,7 @@ def create_user(email: str, name: str, role: str, language: str, password: str |
     click.echo(f"Created {user.role} {user.email}.")
     if password is None:
         issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+        _email_invitation(user, issued)
         click.echo(f"Invitation link (valid {current_app.config['INVITATION_DAYS']} days, once):")
         click.echo(_invitation_url(issued.secret))
 
@@ -61,6 +71,7 @@ def invite_user(email: str) -> None:
     except ServiceError as error:
         _fail(error)
     issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+    _email_invitation(user, issued)
     click.echo(_invitation_url(issued.secret))
 
 

@@ -17,7 +17,7 @@ from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.models import Assignment, Role, Visit
 from shopper.request_limits import is_database_id
-from shopper.services import assignments, audit, photos, reviews, visits
+from shopper.services import assignments, audit, notifications, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
 
@@ -325,6 +325,8 @@ def delete_photo(visit_id: int, photo_id: int) -> object:
 def review_visit(body: dict[str, Any], visit: Visit) -> object:
     """Approve, return to the shopper with a note, or withdraw an approval."""
     reviews.decide(visit, current_user, body["decision"], body.get("note", ""))
+    if body["decision"] == "return":
+        notifications.report_returned(visit)  # with SMTP set up; a failure is logged
     return visit_json(visit)
 
 

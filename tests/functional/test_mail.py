@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from shopper.services import mail
+import pytest
+from sqlalchemy import select
+
+from shopper.domain.workflow import Status
+from shopper.extensions import db
+from shopper.models import Assignment, Role, User
+from shopper.services import mail, visits
+from tests.factories import assign, import_checklist, make_store, visit_body
 from tests.support.mail import Mailbox, free_port
+from tests.support.web import csrf_token, make_user
+
+_LINK = re.compile(r'value="(http://localhost/invitation/[^"]+)" readonly')
 
 
 def test_nothing_is_sent_without_a_server(app, smtp_server):
@@ -47,3 +57,137 @@ def test_a_server_out_of_reach_is_logged_not_raised(app, caplog):
         with pytest.raises(mail.MailFailed):
             mail.send(message)
     assert "Sending to a@test.example failed" in caplog.text
+
+
+# Invitations ----------------------------------------------------------------
+
+
+def _add_person(client, **fields):
+    page = client.get("/people/new")
+    data = {"csrf_token": csrf_token(page), "role": Role.SHOPPER.value, **fields}
+    return client.post("/people/new", data=data)
+
+
+def test_an_invitation_goes_out_by_email_in_the_persons_language(app, client, auth, smtp):
+    auth.sign_in_as(Role.COORDINATOR)
+    response = _add_person(client, email="ayse@test.example", name="Ayşe Yılmaz", language="tr")
+    page = response.get_data(as_text=True)
+    [link] = _LINK.findall(page)  # still shown, as without mail
+    assert "The invitation link was also sent by email." in page
+    [received] = smtp.wait(1)
+    assert received.envelope_to == ("ayse@test.example",)
+    assert received.to == "Ayşe Yılmaz <ayse@test.example>"
+    assert received.subject == "Your invitation to Shopper"
+    assert link in received.body.splitlines()
+    # Dates in Turkish: the link's last day, written as a Turkish reader reads it.
+    with app.app_context():
+        invited = db.session.execute(select(User).where(User.email == "ayse@test.example"))
+        assert invited.scalar_one().language == "tr"
+    assert re.search(
+        r"\d{1,2} (Ocak|Şubat|Mart|Nisan|Mayıs|Haziran|Temmuz|Ağustos|Eylül|Ekim|Kasım|Aralık)"
+        r" \d{4}",
+        received.body,
+    ), received.body
+
+
+def test_an_invitation_without_a_server_is_only_shown(app, client, auth, smtp_server):
+    smtp_server.box.clear()
+    auth.sign_in_as(Role.COORDINATOR)
+    page = _add_person(client, email="erik@test.example", name="Erik", language="sv")
+    assert len(_LINK.findall(page.get_data(as_text=True))) == 1
+    assert "sent by email" not in page.get_data(as_text=True)
+    assert smtp_server.box.messages == []
+
+
+def test_a_server_out_of_reach_leaves_the_person_made_and_says_so(app, client, auth):
+    auth.sign_in_as(Role.COORDINATOR)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=5)
+    response = _add_person(client, email="lena@test.example", name="Lena", language="sv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(_LINK.findall(page)) == 1
+    assert "1 invitation email could not be sent: copy the link below to the person." in page
+    with app.app_context():
+        assert db.session.execute(
+            select(User.id).where(User.email == "lena@test.example")
+        ).scalar_one()
+
+
+def test_the_api_and_the_command_email_the_link_too(app, client, auth, smtp, runner):
+    make_user(app, Role.SHOPPER, "old@test.example")
+    with app.app_context():
+        from shopper.services import accounts
+
+        token = accounts.create_token(
+            db.session.get(User, make_user(app, Role.COORDINATOR, "c@test.example")), "t"
+        ).secret
+    answer = client.post(
+        "/api/v1/users/old@test.example/invite", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200
+    result = runner.invoke(args=["user", "invite", "old@test.example"])
+    assert result.exit_code == 0, result.output
+    api_mail, cli_mail = smtp.wait(2)
+    assert answer.json["invitation_url"] in api_mail.body.splitlines()
+    cli_link = result.stdout.strip().splitlines()[-1]
+    assert cli_link.startswith("http://127.0.0.1:5000/invitation/")
+    assert cli_link in cli_mail.body.splitlines()
+    assert [m.envelope_to for m in (api_mail, cli_mail)] == [("old@test.example",)] * 2
+
+
+# Returned reports ------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(app):
+    """A shopper (Swedish) whose report of IST-01 waits for review; the assignment id."""
+    make_user(app, Role.COORDINATOR, "coordinator@test.example")
+    make_user(app, Role.SHOPPER, "erik@test.example", name="Erik Åström", language="sv")
+    make_store(app, "IST-01", name="Beyoğlu")
+    import_checklist(app)
+    assignment_id = assign(app, "erik@test.example")
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        visits.submit(
+            assignment,
+            assignment.shopper,
+            visits.parse_visit_input(visit_body({"q1": "yes", "q2": 4, "q3": "b"})),
+        )
+        return assignment_id, assignment.visit.id
+
+
+def _return(client, visit_id: int, note: str):
+    review = client.get(f"/review/{visit_id}")
+    return client.post(
+        f"/review/{visit_id}",
+        data={"csrf_token": csrf_token(review), "decision": "return", "note": note},
+    )
+
+
+def test_a_returned_report_reaches_the_shopper_with_the_note_and_link(
+    app, client, auth, smtp, submitted
+):
+    assignment_id, visit_id = submitted
+    auth.sign_in("coordinator@test.example")
+    response = _return(client, visit_id, "Which till was it?")
+    assert response.status_code == 302
+    [received] = smtp.wait(1)
+    assert received.envelope_to == ("erik@test.example",)
+    assert received.subject == "Your report for IST-01 · Beyoğlu was returned"
+    lines = received.body.splitlines()
+    assert "Which till was it?" in lines
+    assert f"http://localhost/visits/{assignment_id}" in lines
+
+
+def test_a_failed_email_does_not_stop_the_return(app, client, auth, submitted):
+    assignment_id, visit_id = submitted
+    auth.sign_in("coordinator@test.example")
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=5)
+    response = _return(client, visit_id, "Which till was it?")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "The email to the shopper could not be sent; the report is returned all the same." in (
+        page
+    )
+    with app.app_context():
+        assert db.session.get(Assignment, assignment_id).status == Status.RETURNED

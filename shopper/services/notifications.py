@@ -1,0 +1,114 @@
+"""What the product tells people by email, each in their own language.
+
+Every function here is called after the change it tells of is committed, and
+answers as ``mail.deliver`` does: True sent, False failed (logged, the change
+stands), None when no SMTP server is set. Links are absolute: in a request
+they follow its host, from a command they start with ``BASE_URL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from shopper.models import User, Visit
+from shopper.services import mail
+
+if TYPE_CHECKING:
+    from shopper.services.people import Invited
+
+
+@contextmanager
+def speaking_to(user: User) -> Iterator[None]:
+    """Texts, dates and checklists in ``user``'s language, with a request for URLs."""
+    if has_request_context():
+        with force_locale(user.language):
+            yield
+        return
+    with (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
+        force_locale(user.language),
+    ):
+        yield
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link to ``endpoint`` (call inside ``speaking_to``)."""
+    return url_for(endpoint, _external=True, **values)
+
+
+def _greeting(user: User) -> str:
+    return _("Hello %(name)s,", name=user.name)
+
+
+def _signature() -> str:
+    return _("This message was sent by Shopper; you cannot reply to it.")
+
+
+def _letter(*paragraphs: str) -> str:
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
+
+
+def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
+    """The person's one-time link to choose a password."""
+    if not mail.configured():
+        return None
+    with speaking_to(user):
+        body = _letter(
+            _greeting(user),
+            _(
+                "You are invited to Shopper. Open this link to choose your password; "
+                "it works once, until %(date)s:",
+                date=format_date(expires_at, "long"),
+            ),
+            external_url("auth.invitation", secret=secret),
+            _("Your sign-in email is %(email)s.", email=user.email),
+            _signature(),
+        )
+        message = mail.message(user.email, _("Your invitation to Shopper"), body, to_name=user.name)
+    return mail.deliver(message)
+
+
+def invitations(invited: Iterable[Invited]) -> tuple[int, int]:
+    """Send each ``people.Invited`` their link: (how many were sent, how many failed)."""
+    sent = failed = 0
+    for person in invited:
+        result = invitation(person.user, person.secret, person.expires_at)
+        sent += result is True
+        failed += result is False
+    return sent, failed
+
+
+def report_returned(visit: Visit) -> bool | None:
+    """Tell the shopper their report came back, with the coordinator's note."""
+    if not mail.configured():
+        return None
+    assignment = visit.assignment
+    shopper = assignment.shopper
+    with speaking_to(shopper):
+        store = f"{assignment.store.code} · {assignment.store.name}"
+        body = _letter(
+            _greeting(shopper),
+            _(
+                "Your report of the visit to %(store)s was returned to you. "
+                "The coordinator's note:",
+                store=store,
+            ),
+            visit.review_note,
+            _("Open the report, change what the note asks and send it again:"),
+            external_url("field.visit", assignment_id=assignment.id),
+            _signature(),
+        )
+        message = mail.message(
+            shopper.email,
+            _("Your report for %(store)s was returned", store=store),
+            body,
+            to_name=shopper.name,
+        )
+    return mail.deliver(message)
