@@ -43,15 +43,15 @@ def external_url(endpoint: str, **values: object) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def _greeting(user: User) -> str:
+def greeting(user: User) -> str:
     return _("Hello %(name)s,", name=user.name)
 
 
-def _signature() -> str:
+def signature() -> str:
     return _("This message was sent by Shopper; you cannot reply to it.")
 
 
-def _letter(*paragraphs: str) -> str:
+def letter(*paragraphs: str) -> str:
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
 
 
@@ -60,8 +60,8 @@ def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
     if not mail.configured():
         return None
     with speaking_to(user):
-        body = _letter(
-            _greeting(user),
+        body = letter(
+            greeting(user),
             _(
                 "You are invited to Shopper. Open this link to choose your password; "
                 "it works once, until %(date)s:",
@@ -69,7 +69,7 @@ def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
             ),
             external_url("auth.invitation", secret=secret),
             _("Your sign-in email is %(email)s.", email=user.email),
-            _signature(),
+            signature(),
         )
         message = mail.message(user.email, _("Your invitation to Shopper"), body, to_name=user.name)
     return mail.deliver(message)
@@ -93,8 +93,8 @@ def report_returned(visit: Visit) -> bool | None:
     shopper = assignment.shopper
     with speaking_to(shopper):
         store = f"{assignment.store.code} · {assignment.store.name}"
-        body = _letter(
-            _greeting(shopper),
+        body = letter(
+            greeting(shopper),
             _(
                 "Your report of the visit to %(store)s was returned to you. "
                 "The coordinator's note:",
@@ -103,7 +103,7 @@ def report_returned(visit: Visit) -> bool | None:
             visit.review_note,
             _("Open the report, change what the note asks and send it again:"),
             external_url("field.visit", assignment_id=assignment.id),
-            _signature(),
+            signature(),
         )
         message = mail.message(
             shopper.email,

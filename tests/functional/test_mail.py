@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import date
 
 import pytest
+from flask_babel import force_locale, format_date
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from shopper.domain.workflow import Status
 from shopper.extensions import db
-from shopper.models import Assignment, Role, User
-from shopper.services import mail, visits
-from tests.factories import assign, import_checklist, make_store, visit_body
+from shopper.models import Assignment, Role, Store, User
+from shopper.services import mail, report_mail, reviews, visits
+from tests.factories import VISIT_A, assign, import_checklist, make_store, visit_body
 from tests.support.mail import Mailbox, free_port
 from tests.support.web import csrf_token, make_user
 
@@ -191,3 +195,168 @@ def test_a_failed_email_does_not_stop_the_return(app, client, auth, submitted):
     )
     with app.app_context():
         assert db.session.get(Assignment, assignment_id).status == Status.RETURNED
+
+
+# The comparison report by email ------------------------------------------------
+
+
+@pytest.fixture
+def chain(app):
+    """Two stores with an approved visit each this month; two owners, one who opted out,
+    a coordinator, and a Swedish manager of IST-02."""
+    make_user(app, Role.COORDINATOR, "coordinator@test.example")
+    make_user(app, Role.SHOPPER, "erik@test.example")
+    make_user(app, Role.OWNER, "olivia@test.example", name="Olivia", language="en")
+    make_user(app, Role.OWNER, "oya@test.example", name="Oya", language="tr")
+    make_user(app, Role.OWNER, "otto@test.example", name="Otto")
+    make_user(app, Role.MANAGER, "maja@test.example", name="Maja", language="sv")
+    make_store(app, "IST-01", name="Beyoğlu", region="Marmara")
+    make_store(app, "IZM-01", name="Alsancak", region="Ege")
+    import_checklist(app)
+    with app.app_context():
+        maja = db.session.execute(select(User).where(User.email == "maja@test.example"))
+        maja = maja.scalar_one()
+        maja.stores = [db.session.execute(select(Store).where(Store.code == "IZM-01")).scalar_one()]
+        otto = db.session.execute(select(User).where(User.email == "otto@test.example"))
+        otto.scalar_one().report_emails = False
+        db.session.commit()
+    for store, values in (("IST-01", VISIT_A), ("IZM-01", {"q1": "yes", "q2": 5, "q3": "a"})):
+        assignment_id = assign(app, "erik@test.example", store=store)
+        with app.app_context():
+            assignment = db.session.get(Assignment, assignment_id)
+            visit, _ = visits.submit(
+                assignment,
+                assignment.shopper,
+                visits.parse_visit_input(visit_body(values, f"c{assignment_id}")),
+            )
+            coordinator = db.session.execute(select(User).where(User.role == Role.COORDINATOR))
+            reviews.approve(visit, coordinator.scalar_one())
+    return app
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_report_send_mails_each_owner_and_manager_their_pdf(chain, runner, smtp):
+    first, last = report_mail.period("this-month", date.today())
+    result = runner.invoke(
+        args=["report", "send", "--checklist", "worked", "--period", "this-month"]
+    )
+    assert result.exit_code == 0, result.output
+    name = f"comparison-worked-{first}-{last}.pdf"
+    manager_name = f"comparison-worked-IZM-01-{first}-{last}.pdf"
+    assert result.output.splitlines() == [
+        f"sent    maja@test.example (manager, sv): {manager_name}",
+        f"sent    olivia@test.example (owner, en): {name}",
+        "skipped otto@test.example (owner, en): report emails off",
+        f"sent    oya@test.example (owner, tr): {name}",
+        f"worked {first} – {last}: 3 sent, 0 failed.",
+    ]
+    received = {m.envelope_to[0]: m for m in smtp.wait(3)}
+    assert sorted(received) == ["maja@test.example", "olivia@test.example", "oya@test.example"]
+    with chain.test_request_context():
+        with force_locale("en"):
+            english = f"{format_date(first, 'medium')} – {format_date(last, 'medium')}"
+        with force_locale("tr"):
+            turkish = f"{format_date(first, 'medium')} – {format_date(last, 'medium')}"
+    assert received["olivia@test.example"].subject == (
+        f"Store comparison: Worked example, {english}"
+    )
+    assert turkish in received["oya@test.example"].subject
+    assert "http://127.0.0.1:5000/account" in received["oya@test.example"].body.splitlines()
+
+    owner_pdf = received["olivia@test.example"].attachments[name]
+    turkish_pdf = received["oya@test.example"].attachments[name]
+    manager_pdf = received["maja@test.example"].attachments[manager_name]
+    for content in (owner_pdf, turkish_pdf, manager_pdf):
+        assert content.startswith(b"%PDF")
+    owner_text = _pdf_text(owner_pdf)
+    assert "IST-01" in owner_text and "IZM-01" in owner_text
+    assert "Store comparison" in owner_text
+    assert "Mağaza karşılaştırması" in _pdf_text(turkish_pdf)
+    manager_text = _pdf_text(manager_pdf)
+    assert "IZM-01" in manager_text
+    assert "IST-01" not in manager_text and "Beyoğlu" not in manager_text
+
+
+def test_report_emails_turned_off_on_the_account_page(chain, client, auth, runner, smtp):
+    auth.sign_in("olivia@test.example")
+    page = client.get("/account")
+    checked = '<input checked id="report-report_emails" name="report-report_emails"'
+    assert checked in page.get_data(as_text=True)
+    response = client.post("/account/report-emails", data={"report-csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    assert "You will no longer get the comparison report by email." in page
+    assert '<input id="report-report_emails" name="report-report_emails"' in page
+    result = runner.invoke(
+        args=[
+            "report",
+            "send",
+            "--checklist",
+            "worked",
+            "--first-day",
+            "2020-01-01",
+            "--last-day",
+            str(date.today()),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped olivia@test.example (owner, en): report emails off" in result.output
+    assert sorted(m.envelope_to[0] for m in smtp.wait(2)) == [
+        "maja@test.example",
+        "oya@test.example",
+    ]
+    # And on again.
+    page = client.get("/account")
+    client.post(
+        "/account/report-emails",
+        data={"report-csrf_token": csrf_token(page), "report-report_emails": "y"},
+    )
+    with chain.app_context():
+        olivia = db.session.execute(select(User).where(User.email == "olivia@test.example"))
+        assert olivia.scalar_one().report_emails is True
+
+
+def test_the_account_page_offers_report_emails_only_to_those_who_get_them(chain, client, auth):
+    auth.sign_in("coordinator@test.example")
+    assert "Report by email" not in client.get("/account").get_data(as_text=True)
+
+
+def test_report_send_refuses_an_unknown_checklist_or_no_server(chain, runner, smtp_server):
+    result = runner.invoke(
+        args=["report", "send", "--checklist", "worked", "--period", "last-month"]
+    )
+    assert result.exit_code == 1
+    assert "No SMTP server is set: set SHOPPER_MAIL_SERVER (see README, Email)." in result.output
+    chain.config.update(smtp_server.box.settings)
+    result = runner.invoke(args=["report", "send", "--checklist", "nope", "--period", "last-month"])
+    assert result.exit_code == 1
+    assert "There is no checklist with the code nope." in result.output
+    result = runner.invoke(args=["report", "send", "--checklist", "worked"])
+    assert result.exit_code == 2
+    assert "Give --period, or --first-day and --last-day." in result.output
+
+
+def test_named_periods():
+    assert report_mail.period("last-month", date(2026, 3, 15)) == (
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    )
+    assert report_mail.period("last-month", date(2026, 1, 1)) == (
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+    )
+    assert report_mail.period("this-month", date(2024, 2, 29)) == (
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+    )
+    assert report_mail.period("last-quarter", date(2026, 5, 2)) == (
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+    )
+    assert report_mail.period("last-quarter", date(2026, 1, 31)) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+    )
