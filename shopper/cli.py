@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from shopper.models import Role, User
 from shopper.services import (
     accounts,
+    actions,
     backup,
     checklists,
     demo,
@@ -31,6 +32,7 @@ checklist_cli = AppGroup("checklist", help="Import and export checklists.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
 sums_cli = AppGroup("sums", help="Check or rebuild the kept sums of approved visits.")
 report_cli = AppGroup("report", help="Send the comparison report by email.")
+actions_cli = AppGroup("actions", help="Store follow-up actions.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -356,6 +358,26 @@ def send_reports(
         raise click.exceptions.Exit(1)
 
 
+@actions_cli.command("remind")
+def remind_actions() -> None:
+    """Email the managers of open actions due within three days (once per action)."""
+    try:
+        reminders = actions.remind(date.today())
+    except mail.MailNotConfigured as error:
+        raise click.ClickException(str(error)) from None
+    for reminder in reminders:
+        action = reminder.action
+        state = "reminded" if reminder.sent else "FAILED  "
+        click.echo(
+            f"{state} {reminder.manager.email}: action {action.id} at {action.store.code}, "
+            f"due {action.due_on.isoformat()}"
+        )
+    failed = sum(1 for reminder in reminders if not reminder.sent)
+    click.echo(f"{len(reminders) - failed} reminders sent, {failed} failed.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(user_cli)
@@ -364,3 +386,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(sums_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(actions_cli)

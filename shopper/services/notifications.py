@@ -17,7 +17,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from shopper.models import User, Visit
+from shopper.models import StoreAction, User, Visit
 from shopper.services import mail
 
 if TYPE_CHECKING:
@@ -111,4 +111,71 @@ def report_returned(visit: Visit) -> bool | None:
             body,
             to_name=shopper.name,
         )
+    return mail.deliver(message)
+
+
+def _action_link(action: StoreAction) -> str:
+    """The action's page where the app has one, else the home page."""
+    views = current_app.view_functions
+    for endpoint in ("actions.show", "actions.detail", "actions.action"):
+        if endpoint in views:
+            return external_url(endpoint, action_id=action.id)
+    if "actions.index" in views:
+        return external_url("actions.index")
+    return external_url("main.home")
+
+
+def _action_facts(action: StoreAction) -> list[str]:
+    facts = [
+        _("Store: %(store)s", store=f"{action.store.code} · {action.store.name}"),
+        _("What to fix: %(title)s", title=action.title),
+    ]
+    if action.standard:
+        facts.append(_("The standard: %(standard)s", standard=action.standard))
+    if action.details:
+        facts.append(action.details)
+    facts.append(_("Due by: %(date)s", date=format_date(action.due_on, "long")))
+    return facts
+
+
+def action_opened(action: StoreAction, manager: User) -> bool | None:
+    """Tell a store's manager that an action opened for their store."""
+    if not mail.configured():
+        return None
+    with speaking_to(manager):
+        body = letter(
+            greeting(manager),
+            _("An action was opened for your store:"),
+            "\n".join(_action_facts(action)),
+            _("Say what the store did once it is fixed:"),
+            _action_link(action),
+            signature(),
+        )
+        subject = _(
+            "New action for %(store)s: %(title)s", store=action.store.code, title=action.title
+        )
+        message = mail.message(manager.email, subject, body, to_name=manager.name)
+    return mail.deliver(message)
+
+
+def action_due(action: StoreAction, manager: User) -> bool | None:
+    """Remind a store's manager that an open action's due date is near."""
+    if not mail.configured():
+        return None
+    with speaking_to(manager):
+        body = letter(
+            greeting(manager),
+            _("This action for your store is still open and due soon:"),
+            "\n".join(_action_facts(action)),
+            _("Say what the store did once it is fixed:"),
+            _action_link(action),
+            signature(),
+        )
+        subject = _(
+            "Due %(date)s: %(title)s (%(store)s)",
+            date=format_date(action.due_on, "medium"),
+            title=action.title,
+            store=action.store.code,
+        )
+        message = mail.message(manager.email, subject, body, to_name=manager.name)
     return mail.deliver(message)

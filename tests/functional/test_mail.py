@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+import threading
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale, format_date
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shopper.domain.workflow import Status
 from shopper.extensions import db
-from shopper.models import Assignment, Role, Store, User
-from shopper.services import mail, report_mail, reviews, visits
-from tests.factories import VISIT_A, assign, import_checklist, make_store, visit_body
+from shopper.models import Assignment, Role, Store, StoreAction, User, Visit
+from shopper.services import actions, mail, report_mail, reviews, visits
+from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
 from tests.support.mail import Mailbox, free_port
 from tests.support.web import csrf_token, make_user
 
@@ -360,3 +361,162 @@ def test_named_periods():
         date(2025, 10, 1),
         date(2025, 12, 31),
     )
+
+
+# Store actions ----------------------------------------------------------------
+
+
+@pytest.fixture
+def stores_with_managers(app):
+    """IST-01 run by Maja (Swedish), IST-02 by Mehmet; a shopper's report of IST-01 that
+    fails the critical question waits for review."""
+    make_user(app, Role.COORDINATOR, "coordinator@test.example")
+    make_user(app, Role.SHOPPER, "erik@test.example")
+    make_user(app, Role.MANAGER, "maja@test.example", name="Maja", language="sv")
+    make_user(app, Role.MANAGER, "mehmet@test.example", name="Mehmet", language="tr")
+    make_store(app, "IST-01", name="Beyoğlu")
+    make_store(app, "IST-02", name="Kadıköy")
+    import_checklist(app)
+    with app.app_context():
+        for email, code in (("maja@test.example", "IST-01"), ("mehmet@test.example", "IST-02")):
+            user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+            user.stores = [db.session.execute(select(Store).where(Store.code == code)).scalar_one()]
+        db.session.commit()
+    assignment_id = assign(app, "erik@test.example", store="IST-01")
+    with app.app_context():
+        assignment = db.session.get(Assignment, assignment_id)
+        visit, _ = visits.submit(
+            assignment, assignment.shopper, visits.parse_visit_input(visit_body(VISIT_B))
+        )
+        return visit.id
+
+
+def _approve_on_the_page(client, visit_id: int):
+    review = client.get(f"/review/{visit_id}")
+    return client.post(
+        f"/review/{visit_id}", data={"csrf_token": csrf_token(review), "decision": "approve"}
+    )
+
+
+def test_an_action_opened_by_an_approval_is_mailed_to_the_stores_manager(
+    app, client, auth, smtp, stores_with_managers
+):
+    auth.sign_in("coordinator@test.example")
+    assert _approve_on_the_page(client, stores_with_managers).status_code == 302
+    [received] = smtp.wait(1)
+    assert received.envelope_to == ("maja@test.example",)
+    assert received.subject == "New action for IST-01: Q1"
+    due = date.today() + timedelta(days=14)
+    with app.test_request_context(), force_locale("sv"):
+        swedish_due = format_date(due, "long")
+    body = received.body.splitlines()
+    assert "Store: IST-01 · Beyoğlu" in body
+    assert f"Due by: {swedish_due}" in body
+    # Shoppers stay anonymous to stores.
+    assert "erik" not in received.body.lower()
+
+
+def test_a_failed_action_email_leaves_the_approval_and_the_action(
+    app, client, auth, stores_with_managers
+):
+    auth.sign_in("coordinator@test.example")
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=5)
+    assert _approve_on_the_page(client, stores_with_managers).status_code == 302
+    with app.app_context():
+        visit = db.session.get(Visit, stores_with_managers)
+        assert visit.assignment.status == Status.APPROVED
+        assert db.session.execute(select(func.count()).select_from(StoreAction)).scalar() == 1
+
+
+def _open(app, store: str, due_on: date, title: str) -> int:
+    with app.app_context():
+        coordinator = db.session.execute(
+            select(User).where(User.role == Role.COORDINATOR)
+        ).scalar_one()
+        store_row = db.session.execute(select(Store).where(Store.code == store)).scalar_one()
+        return actions.open_action(
+            coordinator, store=store_row, title=title, details="", due_on=due_on
+        ).id
+
+
+def test_actions_remind_mails_once_per_action_due_within_three_days(
+    app, runner, smtp, stores_with_managers
+):
+    today = date.today()
+    soon = _open(app, "IST-01", today + timedelta(days=2), "Clean the fitting rooms")
+    _open(app, "IST-01", today + timedelta(days=4), "Not yet")
+    _open(app, "IST-01", today - timedelta(days=1), "Overdue already")
+    due_today = _open(app, "IST-02", today, "Price labels")
+    done = _open(app, "IST-02", today + timedelta(days=1), "Done already")
+    with app.app_context():
+        manager = db.session.execute(
+            select(User).where(User.email == "mehmet@test.example")
+        ).scalar_one()
+        actions.respond(db.session.get(StoreAction, done), manager, "Fixed")
+    assert len(smtp.wait(5)) == 5  # one message per opened action
+    smtp.clear()
+
+    result = runner.invoke(args=["actions", "remind"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"reminded mehmet@test.example: action {due_today} at IST-02, due {today}",
+        f"reminded maja@test.example: action {soon} at IST-01, due {today + timedelta(days=2)}",
+        "2 reminders sent, 0 failed.",
+    ]
+    received = {m.envelope_to[0]: m for m in smtp.wait(2)}
+    assert len(smtp.messages) == 2
+    assert "Clean the fitting rooms" in received["maja@test.example"].subject
+    assert "Price labels (IST-02)" in received["mehmet@test.example"].subject
+
+    again = runner.invoke(args=["actions", "remind"])
+    assert again.output.splitlines() == ["0 reminders sent, 0 failed."]
+    assert len(smtp.messages) == 2
+
+
+def test_two_reminder_runs_at_once_mail_each_action_once(app, smtp, stores_with_managers):
+    today = date.today()
+    for day in range(3):
+        _open(app, "IST-01", today + timedelta(days=day), f"Fix {day}")
+    smtp.wait(3)
+    smtp.clear()
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                counts.append(sum(r.sent for r in actions.remind(today)))
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(counts) == 3
+    assert sorted(m.subject.split(": ", 1)[1] for m in smtp.wait(3)) == [
+        "Fix 0 (IST-01)",
+        "Fix 1 (IST-01)",
+        "Fix 2 (IST-01)",
+    ]
+    assert len(smtp.messages) == 3
+    with app.app_context():
+        assert (
+            db.session.execute(
+                select(func.count())
+                .select_from(StoreAction)
+                .where(StoreAction.reminded_at.is_(None))
+            ).scalar()
+            == 0
+        )
+
+
+def test_actions_remind_without_a_server_says_so(app, runner, smtp_server):
+    result = runner.invoke(args=["actions", "remind"])
+    assert result.exit_code == 1
+    assert "No SMTP server is set" in result.output
