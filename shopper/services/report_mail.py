@@ -140,7 +140,9 @@ def send_reports(code: str, first_day: date, last_day: date) -> list[Delivery]:
         )
     checklist = get_checklist(code)
     query = ComparisonQuery(checklist.code, first_day, last_day)
-    chain_pdfs: dict[str, tuple[bytes, Comparison]] = {}
+    # Built once per language (the checklist's texts follow the reader), PDF'd once for owners.
+    built: dict[str, Comparison] = {}
+    chain_pdfs: dict[str, bytes] = {}
     deliveries = []
     for user in recipients():
         stores = tuple(store.code for store in user.stores) if user.role == Role.MANAGER else ()
@@ -149,14 +151,16 @@ def send_reports(code: str, first_day: date, last_day: date) -> list[Delivery]:
             deliveries.append(Delivery(user, stores, "", None))
             continue
         with notifications.speaking_to(user):
+            if user.language not in built:
+                built[user.language] = comparisons.build(query)
+            comparison = built[user.language]
             if stores:
-                comparison = for_stores(comparisons.build(query), frozenset(stores))
+                comparison = for_stores(comparison, frozenset(stores))
                 body = _pdf(comparison, user.language)
             else:
                 if user.language not in chain_pdfs:
-                    built = comparisons.build(query)
-                    chain_pdfs[user.language] = (_pdf(built, user.language), built)
-                body, comparison = chain_pdfs[user.language]
+                    chain_pdfs[user.language] = _pdf(comparison, user.language)
+                body = chain_pdfs[user.language]
             subject, text = _letter(user, comparison, stores)
             message = mail.message(
                 user.email, subject, text, [mail.Attachment(filename, body)], to_name=user.name
