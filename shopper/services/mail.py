@@ -17,6 +17,7 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -129,3 +130,37 @@ def deliver(mail: EmailMessage) -> bool | None:
         log.warning("%s", error)
         return False
     return True
+
+
+def deliver_all(mails: Sequence[EmailMessage]) -> list[bool] | None:
+    """Send many over one connection: for each, True sent or False failed (logged);
+    None without a server. When the server cannot be reached, the rest are not tried."""
+    if not configured():
+        return None
+    results: list[bool] = []
+    server: smtplib.SMTP | None = None
+    try:
+        for index, mail in enumerate(mails):
+            try:
+                if server is None:
+                    server = _connect()
+            except (smtplib.SMTPException, OSError) as error:
+                log.warning("The SMTP server cannot be reached: %s", error)
+                return results + [False] * (len(mails) - index)
+            try:
+                refused = server.send_message(mail)
+            except (smtplib.SMTPException, OSError) as error:
+                log.warning("Sending to %s failed: %s", mail["To"], error)
+                results.append(False)
+                with suppress(smtplib.SMTPException, OSError):
+                    server.close()
+                server = None
+                continue
+            if refused:
+                log.warning("The server refused %s.", ", ".join(refused))
+            results.append(not refused)
+    finally:
+        if server is not None:
+            with suppress(smtplib.SMTPException, OSError):
+                server.quit()
+    return results

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from email.message import EmailMessage
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, url_for
@@ -55,10 +56,7 @@ def letter(*paragraphs: str) -> str:
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph) + "\n"
 
 
-def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
-    """The person's one-time link to choose a password."""
-    if not mail.configured():
-        return None
+def _invitation_message(user: User, secret: str, expires_at: datetime) -> EmailMessage:
     with speaking_to(user):
         body = letter(
             greeting(user),
@@ -71,18 +69,26 @@ def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
             _("Your sign-in email is %(email)s.", email=user.email),
             signature(),
         )
-        message = mail.message(user.email, _("Your invitation to Shopper"), body, to_name=user.name)
-    return mail.deliver(message)
+        return mail.message(user.email, _("Your invitation to Shopper"), body, to_name=user.name)
+
+
+def invitation(user: User, secret: str, expires_at: datetime) -> bool | None:
+    """The person's one-time link to choose a password."""
+    if not mail.configured():
+        return None
+    return mail.deliver(_invitation_message(user, secret, expires_at))
 
 
 def invitations(invited: Iterable[Invited]) -> tuple[int, int]:
-    """Send each ``people.Invited`` their link: (how many were sent, how many failed)."""
-    sent = failed = 0
-    for person in invited:
-        result = invitation(person.user, person.secret, person.expires_at)
-        sent += result is True
-        failed += result is False
-    return sent, failed
+    """Send each ``people.Invited`` their link over one connection: (sent, failed)."""
+    if not mail.configured():
+        return 0, 0
+    messages = [
+        _invitation_message(person.user, person.secret, person.expires_at) for person in invited
+    ]
+    results = mail.deliver_all(messages) or []
+    sent = sum(results)
+    return sent, len(results) - sent
 
 
 def report_returned(visit: Visit) -> bool | None:

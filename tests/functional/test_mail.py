@@ -11,11 +11,13 @@ import pytest
 from flask_babel import force_locale, format_date
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Role, Store, StoreAction, User, Visit
-from shopper.services import actions, mail, report_mail, reviews, visits
+from shopper.services import accounts, actions, mail, report_mail, reviews, visits
 from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
 from tests.support.mail import Mailbox, free_port
 from tests.support.web import csrf_token, make_user
@@ -121,8 +123,6 @@ def test_a_server_out_of_reach_leaves_the_person_made_and_says_so(app, client, a
 def test_the_api_and_the_command_email_the_link_too(app, client, auth, smtp, runner):
     make_user(app, Role.SHOPPER, "old@test.example")
     with app.app_context():
-        from shopper.services import accounts
-
         token = accounts.create_token(
             db.session.get(User, make_user(app, Role.COORDINATOR, "c@test.example")), "t"
         ).secret
@@ -138,6 +138,47 @@ def test_the_api_and_the_command_email_the_link_too(app, client, auth, smtp, run
     assert cli_link.startswith("http://127.0.0.1:5000/invitation/")
     assert cli_link in cli_mail.body.splitlines()
     assert [m.envelope_to for m in (api_mail, cli_mail)] == [("old@test.example",)] * 2
+
+
+def test_a_users_file_mails_every_new_person_their_own_link(app, client, auth, smtp):
+    auth.sign_in_as(Role.COORDINATOR)
+    page = client.get("/people/import")
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_token(page),
+            "file": FileStorage(
+                io.BytesIO(
+                    "email,name,role,language\n"
+                    "a@test.example,Ayşe,shopper,tr\n"
+                    "b@test.example,Björn,shopper,sv\n"
+                    "c@test.example,Chai,owner,th\n".encode()
+                ),
+                "people.csv",
+            ),
+        }
+    )
+    response = client.post(
+        "/people/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    page = response.get_data(as_text=True)
+    assert "3 invitation links were also sent by email." in page
+    links = _LINK.findall(page)
+    received = smtp.wait(3)
+    assert [m.envelope_to for m in received] == [
+        ("a@test.example",),
+        ("b@test.example",),
+        ("c@test.example",),
+    ]
+    for link, message in zip(links, received, strict=True):
+        assert link in message.body.splitlines()
+
+
+def test_many_messages_to_a_server_out_of_reach_fail_at_once(app, caplog):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=5)
+    with app.app_context():
+        messages = [mail.message(f"{n}@test.example", "Hello", "Body") for n in range(3)]
+        assert mail.deliver_all(messages) == [False, False, False]
+    assert caplog.text.count("The SMTP server cannot be reached") == 1
 
 
 # Returned reports ------------------------------------------------------------
@@ -182,6 +223,22 @@ def test_a_returned_report_reaches_the_shopper_with_the_note_and_link(
     lines = received.body.splitlines()
     assert "Which till was it?" in lines
     assert f"http://localhost/visits/{assignment_id}" in lines
+
+
+def test_a_report_returned_through_the_api_is_mailed_too(app, client, smtp, submitted):
+    _, visit_id = submitted
+    with app.app_context():
+        coordinator = db.session.execute(select(User).where(User.role == Role.COORDINATOR))
+        token = accounts.create_token(coordinator.scalar_one(), "t").secret
+    answer = client.post(
+        f"/api/v1/visits/{visit_id}/review",
+        json={"decision": "return", "note": "The receipt photo is missing."},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200, answer.json
+    [received] = smtp.wait(1)
+    assert received.envelope_to == ("erik@test.example",)
+    assert "The receipt photo is missing." in received.body.splitlines()
 
 
 def test_a_failed_email_does_not_stop_the_return(app, client, auth, submitted):
