@@ -577,3 +577,22 @@ def test_actions_remind_without_a_server_says_so(app, runner, smtp_server):
     result = runner.invoke(args=["actions", "remind"])
     assert result.exit_code == 1
     assert "No SMTP server is set" in result.output
+
+
+def test_a_reminder_that_could_not_be_sent_is_tried_again(app, runner, smtp, stores_with_managers):
+    action_id = _open(app, "IST-01", date.today() + timedelta(days=1), "Mop the floor")
+    smtp.wait(1)
+    smtp.clear()
+    port = smtp.port
+    app.config.update(MAIL_PORT=free_port(), MAIL_TIMEOUT=5)
+    failed = runner.invoke(args=["actions", "remind"])
+    assert failed.exit_code == 1
+    assert failed.output.splitlines()[-1] == "0 reminders sent, 1 failed."
+    with app.app_context():
+        assert db.session.get(StoreAction, action_id).reminded_at is None
+    app.config.update(MAIL_PORT=port)
+    again = runner.invoke(args=["actions", "remind"])
+    assert again.exit_code == 0, again.output
+    assert [m.envelope_to for m in smtp.wait(1)] == [("maja@test.example",)]
+    with app.app_context():
+        assert db.session.get(StoreAction, action_id).reminded_at is not None
