@@ -85,6 +85,7 @@ def visit_json(visit: Visit) -> dict[str, object]:
         if policy.scores_visible(visit.assignment)
         else None,
         "review_note": visit.review_note,
+        "returned_questions": list(visit.returned_questions or []),
         "saved_at": visit.saved_at.isoformat(),
         "submitted_at": visit.submitted_at.isoformat() if visit.submitted_at else None,
         "submitted_late": visit.submitted_late,
@@ -324,7 +325,9 @@ def delete_photo(visit_id: int, photo_id: int) -> object:
 @bp.fails(404, 409, 422)
 def review_visit(body: dict[str, Any], visit: Visit) -> object:
     """Approve, return to the shopper with a note, or withdraw an approval."""
-    reviews.decide(visit, current_user, body["decision"], body.get("note", ""))
+    reviews.decide(
+        visit, current_user, body["decision"], body.get("note", ""), body.get("questions", [])
+    )
     if body["decision"] == "return":
         notifications.report_returned(visit)  # with SMTP set up; a failure is logged
     return visit_json(visit)

@@ -92,7 +92,8 @@ def comparison() -> object:
 def comparison_csv() -> object:
     """The comparison as CSV."""
     query = comparisons.parse_query(_query_args())
-    return downloads.csv_response(comparisons.build(query), query)
+    with downloads.file_language():
+        return downloads.csv_response(comparisons.build(query), query)
 
 
 @bp.get("/comparison.xlsx")
@@ -101,7 +102,8 @@ def comparison_csv() -> object:
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
     query = comparisons.parse_query(_query_args())
-    return downloads.xlsx_response(comparisons.build(query), query)
+    with downloads.file_language():
+        return downloads.xlsx_response(comparisons.build(query), query)
 
 
 @bp.get("/comparison.pdf")
@@ -110,7 +112,8 @@ def comparison_xlsx() -> object:
 def comparison_pdf() -> object:
     """The comparison as a PDF for owners."""
     query = comparisons.parse_query(_query_args())
-    return downloads.pdf_response(comparisons.build(query), query)
+    with downloads.file_language():
+        return downloads.pdf_response(comparisons.build(query), query)
 
 
 @bp.get("/stores/<code>")

@@ -91,6 +91,23 @@ def invitations(invited: Iterable[Invited]) -> tuple[int, int]:
     return sent, len(results) - sent
 
 
+def _named_questions(visit: Visit) -> str:
+    """The questions the coordinator named, in the reader's language ("" when none)."""
+    codes = list(getattr(visit, "returned_questions", None) or [])
+    if not codes:
+        return ""
+    from shopper.services.checklists import parse_version
+
+    checklist = parse_version(visit.assignment.version)
+    lines = [_("The questions to change:")]
+    for code in codes:
+        try:
+            lines.append(f"- {checklist.question(code).text}")
+        except KeyError:
+            continue
+    return "\n".join(lines)
+
+
 def report_returned(visit: Visit) -> bool | None:
     """Tell the shopper their report came back, with the coordinator's note."""
     if not mail.configured():
@@ -107,6 +124,7 @@ def report_returned(visit: Visit) -> bool | None:
                 store=store,
             ),
             visit.review_note,
+            _named_questions(visit),
             _("Open the report, change what the note asks and send it again:"),
             external_url("field.visit", assignment_id=assignment.id),
             signature(),

@@ -92,7 +92,9 @@ def decide(visit_id: int) -> object:
     visit = visits.get_visit(visit_id, current_user)
     decision = request.form.get("decision")
     try:
-        reviews.decide(visit, current_user, decision, form.note.data or "")
+        reviews.decide(
+            visit, current_user, decision, form.note.data or "", form.questions.data or []
+        )
     except ServiceError as error:
         if error.fields.get("note"):
             form.note.errors = [error.translated()]

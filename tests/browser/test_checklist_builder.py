@@ -86,9 +86,20 @@ def problems(page: Page) -> Locator:
 
 
 def publish(page: Page, base: str, code: str, number: int) -> None:
+    asked: list[str] = []
+
+    def accept(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(f"{base}/checklists/{code}")
     expect(page.locator(".flash-success")).to_have_text(f"Version {number} is published.")
+    assert asked == [
+        "Publish this version? New assignments will use it, and it cannot be changed"
+        " afterwards (changes make a new version)."
+    ]
 
 
 def export(page: Page, base: str, code: str, number: int) -> dict:
@@ -110,12 +121,13 @@ def test_coordinator_builds_publishes_and_edits_a_checklist(
     expect(field(page, "code")).to_have_value("quick-check")
     expect(field(page, "code")).to_have_attribute("readonly", "")
     expect(field(page, "title")).to_have_value("Quick check")
-    expect(problems(page)).to_have_text(
-        [
-            "sections[0].title: must not be empty",
-            "sections[0].questions: a section needs at least one question",
-        ]
+    # Nothing typed yet: no problem is shown, only how many are left.
+    expect(problems(page)).to_have_count(0)
+    expect(page.locator("#builder-problems-pending")).to_have_text(
+        "Still to finish before publishing: 2. Each shows beside its field as you fill in"
+        " the checklist."
     )
+    expect(page.locator(".b-problem")).to_have_count(0)
     expect(page.locator("#builder-preview .preview-title")).to_have_text("Quick check")
     # On a laptop the phone-sized preview sits beside the editor.
     editor = page.locator(".builder-editor").bounding_box()
@@ -245,6 +257,8 @@ def test_coordinator_builds_publishes_and_edits_a_checklist(
                 ],
             }
         ],
+        # formats.md: a document without translations exports an empty object.
+        "translations": {},
     }
     assert export(page, base, "quick-check", 1) == version_1
     version_2 = copy.deepcopy(version_1)
@@ -273,7 +287,7 @@ def test_a_problem_points_at_its_input_and_publishing_is_refused(
     field(page, f"{question}.max").fill("3")
     expect_saved(page)
 
-    message = "sections[0].questions[0].max: must be greater than min (5)"
+    message = "Section 1 › Question 1 › Highest value: must be greater than the lowest value (5)"
     expect(problems(page)).to_have_text([message])
     maximum = field(page, f"{question}.max")
     expect(maximum).to_have_attribute("aria-invalid", "true")
@@ -331,8 +345,8 @@ def test_changing_a_question_type_drops_what_no_longer_applies(
     ]
     expect(problems(page)).to_have_text(
         [
-            "sections[0].questions[0].options[0].label: must not be empty",
-            "sections[0].questions[0].options[1].label: must not be empty",
+            "Section 1 › Question 1 › Option 1 › Label: must not be empty",
+            "Section 1 › Question 1 › Option 2 › Label: must not be empty",
         ]
     )
 

@@ -232,13 +232,15 @@ def test_a_report_returned_through_the_api_is_mailed_too(app, client, smtp, subm
         token = accounts.create_token(coordinator.scalar_one(), "t").secret
     answer = client.post(
         f"/api/v1/visits/{visit_id}/review",
-        json={"decision": "return", "note": "The receipt photo is missing."},
+        json={"decision": "return", "note": "The receipt photo is missing.", "questions": ["q2"]},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 200, answer.json
     [received] = smtp.wait(1)
     assert received.envelope_to == ("erik@test.example",)
-    assert "The receipt photo is missing." in received.body.splitlines()
+    lines = received.body.splitlines()
+    assert "The receipt photo is missing." in lines
+    assert lines[lines.index("The questions to change:") + 1] == "- Q2"
 
 
 def test_a_failed_email_does_not_stop_the_return(app, client, auth, submitted):

@@ -34,6 +34,7 @@ const notice = byId("builder-notice");
 const totalLine = byId("builder-total");
 const problemList = byId("builder-problems-list");
 const noProblems = byId("builder-problems-none");
+const pendingProblems = byId("builder-problems-pending");
 const previewPane = byId("builder-preview");
 const previewNote = byId("builder-preview-note");
 const publishForm = byId("builder-publish");
@@ -47,6 +48,10 @@ const numberFormat = new Intl.NumberFormat(document.documentElement.lang || unde
 
 let csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 let problems = readInitialProblems();
+// A problem shows beside its field once the coordinator has touched that part of the
+// checklist (or tried to publish: the refused page shows them all), not before.
+const touched = new Set();
+let showAllProblems = problemList.dataset.showAll === "true";
 let lastAnswer = null;
 const collapsed = new WeakSet();
 const startingCodes = codesIn(doc);
@@ -660,12 +665,49 @@ function readInitialProblems() {
   }));
 }
 
+// Where a problem is, in the coordinator's words: "Section 1 › Question 2 › Points".
+function placeOf(path) {
+  const parts = parsePath(path);
+  const words = [];
+  for (let i = 0; i < parts.length; i += 1) {
+    if (typeof parts[i] !== "number") continue;
+    const list = parts[i - 1];
+    const heading = { sections: "section_heading", questions: "question_heading", options: "option_heading" }[list];
+    if (heading) words.push(strings[heading].replace("%(number)s", String(parts[i] + 1)));
+  }
+  const target = findByKey(path);
+  const label = target && target.id ? root.querySelector(`label[for="${target.id}"]`) : null;
+  if (label) words.push(label.textContent.trim());
+  return words.length ? words.join(" › ") : strings.checklist;
+}
+
+function containerOf(path) {
+  const parts = parsePath(path);
+  parts.pop();
+  return joinPath(parts);
+}
+
+function isShown(problem) {
+  if (showAllProblems) return true;
+  for (const path of touched) {
+    if (path === problem.path || path.startsWith(problem.path)) return true;
+    const container = containerOf(path);
+    if (container && problem.path.startsWith(container)) return true;
+  }
+  return false;
+}
+
+function shownProblems() {
+  return problems.filter(isShown);
+}
+
 function renderProblemList() {
-  const items = problems.map((problem) => {
+  const shown = shownProblems();
+  const items = shown.map((problem) => {
     const button = el(
       "button",
       { type: "button", className: "link-button problem-link" },
-      el("code", { text: problem.path || "/" }),
+      el("strong", { text: placeOf(problem.path) }),
       `: ${problem.message}`,
     );
     button.dataset.problemPath = problem.path;
@@ -673,6 +715,9 @@ function renderProblemList() {
     return el("li", {}, button);
   });
   problemList.replaceChildren(...items);
+  const waiting = problems.length - shown.length;
+  pendingProblems.hidden = waiting === 0;
+  pendingProblems.textContent = strings.problems_pending.replace("%(count)s", String(waiting));
   noProblems.hidden = problems.length > 0;
 }
 
@@ -697,7 +742,7 @@ function clearMarks() {
 
 function markProblems() {
   clearMarks();
-  problems.forEach((problem, index) => {
+  shownProblems().forEach((problem, index) => {
     const target = problemTarget(problem.path);
     if (!target) return;
     const message = el("p", {
@@ -749,6 +794,7 @@ function writeControl(control) {
 function onInput(event) {
   const control = event.target;
   if (!control.dataset.path || !["text", "number", "integer"].includes(control.dataset.kind)) return;
+  touched.add(control.dataset.path);
   writeControl(control);
   if (control.dataset.summary) {
     const [question] = locate(control.dataset.path);
@@ -762,6 +808,7 @@ function onChange(event) {
   const control = event.target;
   const kind = control.dataset.kind;
   if (!control.dataset.path || !["boolean", "select", "type", "language"].includes(kind)) return;
+  touched.add(control.dataset.path);
   if (kind === "type") {
     const [question] = locate(control.dataset.path);
     changeType(question, control.value);
@@ -1223,6 +1270,11 @@ async function refreshPreview() {
 // Publish, discard, leaving the page
 
 async function onPublish(event) {
+  // Asked once: publishing freezes this version for every new assignment.
+  if (!problems.length && !window.confirm(strings.confirm_publish)) {
+    event.preventDefault();
+    return;
+  }
   if (!saving.dirty && !saving.inFlight) {
     saving.leaving = true;
     return;
@@ -1273,6 +1325,7 @@ function start() {
     if (saving.dirty && !saving.blocked) saveNow();
   });
   render();
+  renderProblemList();
   setStatus("saved", strings.saved);
   forgetOtherDrafts();
   offerKeptCopy();
