@@ -17,7 +17,7 @@ from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.models import Assignment, Role, Visit
 from shopper.request_limits import is_database_id
-from shopper.services import assignments, audit, photos, reviews, visits
+from shopper.services import assignments, audit, notifications, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
 
@@ -328,6 +328,8 @@ def review_visit(body: dict[str, Any], visit: Visit) -> object:
     reviews.decide(
         visit, current_user, body["decision"], body.get("note", ""), body.get("questions", [])
     )
+    if body["decision"] == "return":
+        notifications.report_returned(visit)  # with SMTP set up; a failure is logged
     return visit_json(visit)
 
 

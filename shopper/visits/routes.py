@@ -14,7 +14,7 @@ from shopper.models import Role, utcnow
 from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
 from shopper.request_limits import is_database_id
-from shopper.services import audit, photos, reviews, visits
+from shopper.services import audit, notifications, photos, reviews, visits
 from shopper.services.errors import ServiceError
 from shopper.visits import bp
 from shopper.visits.forms import BulkApproveForm, ReviewForm
@@ -102,6 +102,11 @@ def decide(visit_id: int) -> object:
         flash(error.translated(), "error")
         return redirect(url_for("visits.review", visit_id=visit_id))
     flash(_decided(decision, visit), "success")
+    if decision == "return" and notifications.report_returned(visit) is False:
+        flash(
+            _("The email to the shopper could not be sent; the report is returned all the same."),
+            "error",
+        )
     if decision in ("approve", "return"):
         return redirect(url_for("visits.review_queue"))
     return redirect(url_for("visits.review", visit_id=visit_id))
