@@ -21,6 +21,12 @@ def builder_config(code: str, number: int) -> dict[str, object]:
         "sign_in_url": url_for("auth.sign_in"),
         "languages": list(LANGUAGES.items()),
         "question_types": fmt.QUESTION_TYPES,
+        # Where a translation keeps each text (formats.md, "Translations of a checklist").
+        "translation_keys": {
+            "checklist": fmt.TRANSLATION_KEYS,
+            "section": fmt.SECTION_TRANSLATION_KEYS,
+            "question": fmt.QUESTION_TRANSLATION_KEYS,
+        },
         "photo_modes": fmt.PHOTO_MODES,
         "good_answers": fmt.GOOD_ANSWERS,
         "limits": {

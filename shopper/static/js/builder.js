@@ -348,23 +348,28 @@ function render(focusKeys = []) {
 const translationLanguage = byId("builder-translation-language");
 const translationRows = byId("builder-translation-rows");
 
-// [place in the translation, label, source text] for every text of the document.
+// [place in the translation, label, source text] for every text of the document; the
+// translation's keys come from the page's configuration (checklist_format.py).
 function translatableTexts() {
+  const [titleKey, descriptionKey, sectionsKey, questionsKey] = config.translation_keys.checklist;
+  const [sectionTitleKey] = config.translation_keys.section;
+  const questionKeys = config.translation_keys.question;
+  const optionsKey = questionKeys[questionKeys.length - 1];
   const texts = [
-    [["title"], strings.checklist_title, doc.title],
-    [["description"], strings.description, doc.description],
+    [[titleKey], strings.checklist_title, doc[titleKey]],
+    [[descriptionKey], strings.description, doc[descriptionKey]],
   ];
   sections().forEach((section, i) => {
     const sectionWord = fmt(strings.section_heading, { number: i + 1 });
-    texts.push([["sections", section.code, "title"], `${sectionWord} › ${strings.section_title}`, section.title]);
+    texts.push([[sectionsKey, section.code, sectionTitleKey], `${sectionWord} › ${strings.section_title}`, section[sectionTitleKey]]);
     (Array.isArray(section.questions) ? section.questions : []).forEach((question, j) => {
       const questionWord = `${sectionWord} › ${fmt(strings.question_heading, { number: j + 1 })}`;
-      for (const key of ["text", "guidance", "standard", "unit"]) {
-        texts.push([["questions", question.code, key], `${questionWord} › ${strings[key]}`, question[key]]);
+      for (const key of questionKeys.slice(0, -1)) {
+        texts.push([[questionsKey, question.code, key], `${questionWord} › ${strings[key]}`, question[key]]);
       }
-      (Array.isArray(question.options) ? question.options : []).forEach((option, k) => {
+      (Array.isArray(question[optionsKey]) ? question[optionsKey] : []).forEach((option, k) => {
         const optionWord = fmt(strings.option_heading, { number: k + 1 });
-        texts.push([["questions", question.code, "options", option.code], `${questionWord} › ${optionWord}`, option.label]);
+        texts.push([[questionsKey, question.code, optionsKey, option.code], `${questionWord} › ${optionWord}`, option.label]);
       });
     });
   });
