@@ -35,6 +35,7 @@ from shopper.models import Role
 SHOPPER = Role.SHOPPER
 COORDINATOR = Role.COORDINATOR
 OWNER = Role.OWNER
+MANAGER = Role.MANAGER
 # The methods Flask adds to every route by itself.
 AUTOMATIC_METHODS = frozenset({"HEAD", "OPTIONS"})
 
@@ -242,6 +243,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/comparison.csv"): READERS,
     ("GET", "/api/v1/comparison.xlsx"): READERS,
     ("GET", "/api/v1/comparison.pdf"): READERS,
+    ("GET", "/api/v1/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
+    ("POST", "/api/v1/actions"): MANAGE,
+    ("GET", "/api/v1/actions/{action_id}"): READERS | OWN_ONLY(MANAGER),
+    ("POST", "/api/v1/actions/{action_id}/respond"): MANAGE | OWN_ONLY(MANAGER),
+    ("POST", "/api/v1/actions/{action_id}/verify"): MANAGE,
 }
 
 # The same routes with the checklist's open draft as ``{number}``
