@@ -67,6 +67,11 @@ def _event(action: StoreAction, actor: User | None, step: ActionStep, note: str 
     )
 
 
+def question_of(visit: Visit, code: str) -> tuple[str, str]:
+    """The text and standard of question ``code`` in the visit's checklist version, or Invalid."""
+    return _question(visit, code)
+
+
 def _question(visit: Visit, code: str) -> tuple[str, str]:
     """The text and standard of question ``code`` in the visit's checklist version."""
     checklist = parse_checklist(visit.assignment.version.document)
@@ -333,6 +338,17 @@ def counts_by_store(store_ids: Iterable[int], today: date) -> dict[int, StoreAct
     return {store_id: StoreActionCounts(opened, late) for store_id, opened, late in rows}
 
 
+def counts_by_store_code(codes: Iterable[str], today: date) -> dict[str, StoreActionCounts]:
+    """``counts_by_store`` keyed by store code (the comparison names stores by code)."""
+    ids = {
+        store_id: code
+        for store_id, code in db.session.execute(
+            select(Store.id, Store.code).where(Store.code.in_(list(codes)))
+        )
+    }
+    return {ids[store_id]: counts for store_id, counts in counts_by_store(ids, today).items()}
+
+
 def closed_in_time_by_region(first_day: date, last_day: date) -> dict[str, float | None]:
     """Per region, the share (percent) of actions due in the period that were closed and
     whose store said they were done by the due date; None where none were due."""
@@ -415,10 +431,20 @@ def stands_out(action: StoreAction, found: list[Outcome]) -> bool:
     return was_reopened(action) or any(not outcome.held for outcome in found)
 
 
-def regions() -> list[str]:
-    """The regions of the stores, for the list's filter."""
+def filter_choices(person: Person) -> tuple[list[tuple[str, str]], list[str]]:
+    """The stores (code, name) and regions ``person`` may pick in the list's filters."""
+    stores = db.session.execute(visible_to(person, select(Store).order_by(Store.code))).scalars()
+    found = [(store.code, store.name, store.region) for store in stores]
+    regions = sorted({region for _, _, region in found if region})
+    return [(code, name) for code, name, _ in found], regions
+
+
+def stores_to_act_on() -> list[Store]:
+    """The stores an action may be opened for: the business's own active stores."""
     return list(
         db.session.execute(
-            select(Store.region).where(Store.region != "").distinct().order_by(Store.region)
+            select(Store)
+            .where(Store.active.is_(True), Store.competitor.is_(False))
+            .order_by(Store.code)
         ).scalars()
     )

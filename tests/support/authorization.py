@@ -200,6 +200,14 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/reports/comparison.xlsx"): READERS,
     ("GET", "/reports/comparison.pdf"): READERS,
     ("GET", "/reports/stores/{code}"): READERS,
+    # Store follow-up actions: coordinators open and verify, owners read, a store's
+    # manager reads and answers their own stores' (policy.may_see_action, ...) -----
+    ("GET", "/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
+    ("GET", "/actions/new"): MANAGE,
+    ("POST", "/actions/new"): MANAGE,
+    ("GET", "/actions/{action_id}"): READERS | OWN_ONLY(MANAGER),
+    ("POST", "/actions/{action_id}/respond"): MANAGE | OWN_ONLY(MANAGER),
+    ("POST", "/actions/{action_id}/verify"): MANAGE,
     # API: roles exactly as on the pages (api.md) -------------------------------
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/me"): SIGNED_IN,
