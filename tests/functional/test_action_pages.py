@@ -148,6 +148,9 @@ def test_the_manager_answers_and_the_coordinator_verifies_on_the_pages(world, cl
     )
     text = client.get("/actions/1").get_data(as_text=True)
     assert "This action was reopened" in text
+    listing = client.get("/actions").get_data(as_text=True)
+    assert 'class="card action-item stands-out" id="action-1"' in listing
+    assert "Needs attention" in listing
     late = client.post(
         "/actions/1/verify",
         data={"verify-csrf_token": csrf_token(page), "decision": "close", "verify-note": ""},
