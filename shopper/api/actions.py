@@ -119,9 +119,12 @@ def _due_on(value: object) -> date | None:
 @bp.response(200, ActionPage)
 def list_actions(query: dict[str, Any]) -> object:
     """Actions: all for coordinators and owners, a manager's stores' for a manager;
-    unfinished ones first, then by due date."""
+    unfinished ones first, then by due date (also ``?region=`` and ``?overdue=yes``)."""
     filters = actions.ActionFilters(
-        store=(query.get("store") or "").strip(), status=query.get("status") or ""
+        store=(query.get("store") or "").strip(),
+        region=(query.get("region") or "").strip(),
+        status=query.get("status") or "",
+        overdue=query.get("overdue") == "yes",
     )
     today = date.today()
     page = paginate(actions.list_statement(current_user, filters, today), lambda a: a)

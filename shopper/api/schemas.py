@@ -523,6 +523,10 @@ class Action(Schema):
 class ActionQuery(PageQuery):
     store = _text("A store code.")
     status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    region = _text("A region: its stores' actions.")
+    overdue = fields.String(
+        validate=validate.OneOf(YES_NO), metadata={"description": "yes: open past the due date."}
+    )
 
 
 class NewAction(Closed):

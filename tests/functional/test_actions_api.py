@@ -215,6 +215,11 @@ def test_the_list_is_paginated_filtered_and_due_first(client, world):
     assert [a["id"] for a in by_store["items"]] == [second, first]
     done = client.get("/api/v1/actions?status=done", headers=world["coordinator"]).json
     assert [a["id"] for a in done["items"]] == [second]
+    far = _open(client, world, store="ANK-01", title="Far", due_on="2020-01-31").json["id"]
+    anatolia = client.get("/api/v1/actions?region=Anatolia", headers=world["owner"]).json
+    assert [a["id"] for a in anatolia["items"]] == [far]
+    overdue = client.get("/api/v1/actions?overdue=yes", headers=world["owner"]).json
+    assert [(a["id"], a["overdue"]) for a in overdue["items"]] == [(far, True)]
 
 
 def test_an_approval_with_a_critical_failure_shows_in_the_managers_list(client, world, app):
