@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from flask import jsonify
@@ -68,6 +69,18 @@ def action_json(
         "outcomes": [outcome_json(outcome) for outcome in found],
         "stands_out": actions.stands_out(action, found),
     }
+
+
+def found_first(view: Callable[..., object]) -> Callable[..., object]:
+    """Look up the action of the path before the body is read: one the person may not
+    see is a 404 whatever the body says (as for assignments and visits)."""
+
+    @wraps(view)
+    def looked_up(*args: object, **kwargs: Any) -> object:
+        kwargs["action"] = actions.get(current_user, kwargs.pop("action_id"))
+        return view(*args, **kwargs)
+
+    return looked_up
 
 
 def _one(action: StoreAction) -> dict[str, object]:
@@ -164,23 +177,25 @@ def get_action(action_id: int) -> object:
 
 @bp.post("/actions/<int:action_id>/respond")
 @roles(Role.COORDINATOR, Role.MANAGER)
+@found_first
 @bp.arguments(schemas.RespondBody)
 @bp.response(200, schemas.Action)
 @bp.fails(404, 409, 422)
-def respond_action(body: dict[str, Any], action_id: int) -> object:
+def respond_action(body: dict[str, Any], action: StoreAction) -> object:
     """The store says what it did: ``open`` → ``done``; any other status is a 409."""
-    action = actions.get(current_user, action_id)
+    action_id = action.id
     actions.respond(action, current_user, body.get("note"))
     return _one(actions.get(current_user, action_id))
 
 
 @bp.post("/actions/<int:action_id>/verify")
 @roles(Role.COORDINATOR)
+@found_first
 @bp.arguments(schemas.VerifyBody)
 @bp.response(200, schemas.Action)
 @bp.fails(404, 409, 422)
-def verify_action(body: dict[str, Any], action_id: int) -> object:
+def verify_action(body: dict[str, Any], action: StoreAction) -> object:
     """Close a done action, or reopen it with a note; any other status is a 409."""
-    action = actions.get(current_user, action_id)
+    action_id = action.id
     actions.verify(action, current_user, body.get("decision"), body.get("note"))
     return _one(actions.get(current_user, action_id))

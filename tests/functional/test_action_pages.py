@@ -3,10 +3,12 @@ answers it on their list, the coordinator verifies; the comparison counts them."
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from shopper.extensions import db
@@ -196,3 +198,24 @@ def test_the_comparison_counts_actions_for_those_who_read_them(world, client, au
     assert '<a href="/actions?store=IST-01">1 open</a>' in text
     assert "/actions/new?store=IST-02" in text
     assert "Actions closed in time" in text
+
+
+def test_the_comparison_pdf_ends_with_the_follow_up_actions(world, client, auth):
+    approved_visit(world, VISIT_B)
+    approved_visit(world, VISIT_B, store="ANK-01")
+    with world.app_context():
+        late = db.session.get(StoreAction, 2)
+        late.due_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    auth.sign_in("owner@test.example")
+    today = date.today()
+    first = today.replace(day=1) - timedelta(days=1)
+    query = f"checklist=worked&first_day={first}&last_day={today}"
+    answer = client.get(f"/reports/comparison.pdf?{query}")
+    assert answer.status_code == 200
+    pages = PdfReader(io.BytesIO(answer.data)).pages
+    text = " ".join(page.extract_text() for page in pages)
+    part = text[text.index("Follow-up actions") :]
+    assert re.search(r"IST-01 · Store IST-01\s*1\s*0", part), part
+    assert re.search(r"ANK-01 · Store ANK-01\s*1\s*1", part), part
+    assert re.search(r"Anatolia\s*0\.0\s?%", part), part
