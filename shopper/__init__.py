@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from shopper import (
         access,
+        actions,
         api,
         assignments,
         auth,
@@ -95,6 +96,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(visits.bp)
     app.register_blueprint(field.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(actions.bp)
     api.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

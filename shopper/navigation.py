@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from shopper.domain import policy
+from shopper.domain import follow_up, policy
 from shopper.domain.answers import MAX_COMMENT, MAX_SCALE_BUTTON_SPAN, MAX_TEXT_ANSWER
 from shopper.domain.audit import AuditAction
 from shopper.domain.workflow import LABELS, Status
@@ -19,6 +19,7 @@ def nav_items(role: str) -> list[tuple[str, str]]:
     items = {
         Role.OWNER: [
             ("reports.comparison", _("Comparison")),
+            ("actions.index", _("Actions")),
             ("checklists.index", _("Checklists")),
             ("stores.index", _("Stores")),
         ],
@@ -27,13 +28,14 @@ def nav_items(role: str) -> list[tuple[str, str]]:
             ("assignments.index", _("Assignments")),
             ("visits.review_queue", _("Review")),
             ("reports.comparison", _("Comparison")),
+            ("actions.index", _("Actions")),
             ("checklists.index", _("Checklists")),
             ("stores.index", _("Stores")),
             ("people.index", _("People")),
         ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
         # The store manager's pages come with their blueprint (see shopper/manager).
-        Role.MANAGER: [],
+        Role.MANAGER: [("actions.index", _("Actions"))],
     }
     return items[Role(role)]
 
@@ -66,6 +68,10 @@ def init_app(app: Flask) -> None:
         is_due_today=policy.is_due_today,
         scores_visible=policy.scores_visible,
         may_review=policy.may_review,
+        ActionStatus=follow_up.ActionStatus,
+        action_labels=follow_up.LABELS,
+        action_step_labels=follow_up.STEP_LABELS,
+        question_held=follow_up.question_held,
         limits={
             "text_answer": MAX_TEXT_ANSWER,
             "comment": MAX_COMMENT,

@@ -9,6 +9,7 @@ from shopper.api.spec import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from shopper.api import (  # noqa: E402,F401  (they attach to bp)
+    actions,
     assignments,
     auth,
     checklists,

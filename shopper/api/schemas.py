@@ -17,6 +17,7 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 from shopper.api.pagination import MAX_PAGE, MAX_PER_PAGE
 from shopper.config import LANGUAGES
 from shopper.domain.comparison import COMPARE_WITH
+from shopper.domain.follow_up import ActionStatus, ActionStep
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Role
@@ -26,6 +27,8 @@ from shopper.services.reviews import DECISIONS
 
 ROLES = [str(role) for role in Role]
 STATUSES = [str(status) for status in Status]
+ACTION_STATUSES = [str(status) for status in ActionStatus]
+ACTION_STEPS = [str(step) for step in ActionStep]
 YES_NO = ["yes", "no"]
 YES_NO_ALL = ["yes", "no", "all"]
 
@@ -478,6 +481,84 @@ class ApproveMany(Closed):
 
 class Approved(Schema):
     approved = fields.Integer(required=True)
+
+
+# Store follow-up actions ------------------------------------------------------
+
+
+class ActionEvent(Schema):
+    at = _timestamp(required=True)
+    who = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The coordinator or manager; null for the product itself."},
+    )
+    step = fields.String(required=True, validate=validate.OneOf(ACTION_STEPS))
+    status = fields.String(required=True, validate=validate.OneOf(ACTION_STATUSES))
+    note = fields.String(required=True)
+
+
+class ActionOutcome(Schema):
+    visit_id = fields.Integer(required=True)
+    visited_on = _date(required=True, allow_none=True)
+    result = fields.String(required=True, validate=validate.OneOf(["held", "failed_again"]))
+
+
+class Action(Schema):
+    id = fields.Integer(required=True)
+    store = fields.String(required=True)
+    store_name = fields.String()
+    title = fields.String(required=True)
+    details = fields.String(required=True)
+    standard = _text("The standard the question checks, when the action is about one.")
+    status = fields.String(required=True, validate=validate.OneOf(ACTION_STATUSES))
+    due_on = _date(required=True)
+    overdue = fields.Boolean(metadata={"description": "Still open after its due date."})
+    visit_id = fields.Integer(required=True, allow_none=True)
+    question = fields.String(required=True, allow_none=True)
+    created_at = _timestamp(required=True)
+    events = fields.List(fields.Nested(ActionEvent), required=True)
+    outcomes = fields.List(
+        fields.Nested(ActionOutcome),
+        metadata={
+            "description": "The question's result in the store's approved visits made since "
+            "the action opened, oldest first."
+        },
+    )
+    stands_out = fields.Boolean(
+        metadata={"description": "Reopened, or its question failed again in a later visit."}
+    )
+
+
+class ActionQuery(PageQuery):
+    store = _text("A store code.")
+    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    region = _text("A region: its stores' actions.")
+    overdue = fields.String(
+        validate=validate.OneOf(YES_NO), metadata={"description": "yes: open past the due date."}
+    )
+
+
+class NewAction(Closed):
+    store = _text("A store code.", required=True)
+    title = _text("What the store must fix (the question's text when left out).")
+    details = fields.String()
+    due_on = _date(required=True)
+    visit_id = fields.Integer(
+        strict=True,
+        allow_none=True,
+        metadata={"minimum": 1, "maximum": LARGEST_ID, "description": "The visit it is about."},
+    )
+    question = _text("The code of the visit's question it is about.", allow_none=True)
+
+
+class RespondBody(Closed):
+    note = _text("What the store did.", required=True)
+
+
+class VerifyBody(Closed):
+    decision = fields.String(required=True, metadata={"enum": ["close", "reopen"]})
+    note = _text("Required to reopen.")
 
 
 # Comparison -----------------------------------------------------------------

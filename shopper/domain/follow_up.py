@@ -99,3 +99,18 @@ def needs_reminder(status: str, due_on: date, today: date) -> bool:
 def closed_in_time(status: str, due_on: date, done_on: date | None) -> bool:
     """A closed action whose store said it was done by its due date."""
     return status == ActionStatus.CLOSED and done_on is not None and done_on <= due_on
+
+
+def question_held(
+    counted: bool, earned: float | None, possible: float, critical_failed: bool
+) -> bool | None:
+    """Whether a later visit's answer to an action's question kept the standard.
+
+    A critical failure, or an answer that earned none of its points, failed again;
+    any other counted answer held. None for an answer not counted (not applicable).
+    """
+    if critical_failed:
+        return False
+    if not counted or possible <= 0:
+        return None
+    return bool(earned)

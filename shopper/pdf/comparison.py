@@ -7,7 +7,7 @@ rounded only for display with :func:`shopper.domain.scoring.round_pct`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -155,8 +155,12 @@ def build_comparison_pdf(
     filters: str,
     locale: str = "en",
     font_cache: Path | None = None,
+    appendix: Callable[[Fonts], list[Flowable]] | None = None,
 ) -> bytes:
-    """The comparison as a PDF: every page's footer has its number, the time and the filters."""
+    """The comparison as a PDF: every page's footer has its number, the time and the filters.
+
+    ``appendix`` adds parts after the comparison's own (the follow-up actions).
+    """
     fonts = register_fonts(font_cache)
     text = Labels(DEFAULT_LABELS, labels)
     page = _Page(comparison, text, locale, fonts)
@@ -170,6 +174,8 @@ def build_comparison_pdf(
     story += page.regions()
     story += page.competitors()
     story += page.not_visited()
+    if appendix is not None:
+        story += appendix(fonts)
     stamp = text.format("generated", time=format_timestamp(generated_at))
 
     def footer(number: int, total: int) -> tuple[str, str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -10,15 +10,17 @@ from pathlib import Path
 from flask import Response, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from shopper.config import LANGUAGES
+from shopper.domain import policy
 from shopper.domain.comparison import Comparison
 from shopper.domain.i18n import N_, text_direction
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, ChecklistVersion, Store, Visit
-from shopper.services import checklists, exports
+from shopper.services import actions, checklists, exports
 from shopper.services.comparisons import ComparisonQuery
 from shopper.services.errors import Invalid
 
@@ -223,5 +225,23 @@ def pdf_response(comparison: Comparison, query: ComparisonQuery) -> Response:
         filters=describe_filters(comparison),
         locale=str(get_locale()),
         font_cache=Path(current_app.instance_path) / "fonts",
+        appendix=_follow_up_appendix(comparison, str(get_locale())),
     )
     return _attachment(body, "application/pdf", filename(query, "pdf"))
+
+
+def _follow_up_appendix(comparison: Comparison, locale: str) -> Callable[..., list] | None:
+    """The PDF's follow-up part, for readers who may see actions (else None)."""
+    from shopper.pdf import follow_up
+
+    if not policy.capabilities(current_user).read_actions:
+        return None
+    counts = actions.counts_by_store_code(
+        [row.store.code for row in comparison.stores], date.today()
+    )
+    figures = follow_up.FollowUpFigures(
+        open_and_overdue={code: (n.open, n.overdue) for code, n in counts.items()},
+        closed_in_time=actions.closed_in_time_by_region(comparison.first_day, comparison.last_day),
+    )
+    labels = _translated(follow_up.DEFAULT_LABELS)
+    return lambda fonts: follow_up.follow_up_part(comparison, figures, labels, fonts, locale)

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shopper.access import roles
+from shopper.domain import policy
 from shopper.domain.comparison import Comparison
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, Role, Store, Visit
 from shopper.reports import bp, downloads
-from shopper.services import assignments, comparisons, scope
+from shopper.services import actions, assignments, comparisons, scope
 from shopper.services.comparisons import ComparisonQuery
 from shopper.services.errors import Invalid, NotFound
 
@@ -82,8 +83,25 @@ def comparison() -> object:
         error = problem.translated()
     status = 200 if error is None else 422
     return render_template(
-        "reports/comparison.html", comparison=built, error=error, **_form_context(args)
+        "reports/comparison.html",
+        comparison=built,
+        error=error,
+        **_form_context(args),
+        **_follow_up_context(built),
     ), status
+
+
+def _follow_up_context(built: Comparison | None) -> dict[str, object]:
+    """The comparison's follow-up figures, for those who may read actions: open and overdue
+    actions per store, and per region the share of actions due in the period closed in time."""
+    if built is None or not policy.capabilities(current_user).read_actions:
+        return {"action_counts": None, "closed_in_time": None}
+    return {
+        "action_counts": actions.counts_by_store_code(
+            [row.store.code for row in built.stores], date.today()
+        ),
+        "closed_in_time": actions.closed_in_time_by_region(built.first_day, built.last_day),
+    }
 
 
 @bp.get("/comparison.csv")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +23,19 @@ from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.follow_up import ActionStatus, ActionStep
 from shopper.domain.i18n import N_
 from shopper.domain.policy import Person
+from shopper.domain.workflow import Status
 from shopper.extensions import db
-from shopper.models import ActionEvent, Role, Store, StoreAction, User, Visit, utcnow
+from shopper.models import (
+    ActionEvent,
+    Assignment,
+    Role,
+    Store,
+    StoreAction,
+    User,
+    Visit,
+    VisitQuestionScore,
+    utcnow,
+)
 from shopper.models.action import manager_stores
 from shopper.services import mail, notifications
 from shopper.services.errors import Conflict, Invalid, NotFound
@@ -57,6 +68,11 @@ def _event(action: StoreAction, actor: User | None, step: ActionStep, note: str 
             at=utcnow(),
         )
     )
+
+
+def question_of(visit: Visit, code: str) -> tuple[str, str]:
+    """The text and standard of question ``code`` in the visit's checklist version, or Invalid."""
+    return _question(visit, code)
 
 
 def _question(visit: Visit, code: str) -> tuple[str, str]:
@@ -237,9 +253,54 @@ def visible(person: Person) -> Select[tuple[StoreAction]]:
     return visible_to(
         person,
         select(StoreAction).options(
-            selectinload(StoreAction.store), selectinload(StoreAction.events)
+            selectinload(StoreAction.store),
+            selectinload(StoreAction.events).selectinload(ActionEvent.actor),
         ),
     )
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """What an action list is narrowed to; empty values narrow nothing."""
+
+    store: str = ""
+    region: str = ""
+    status: str = ""
+    overdue: bool = False
+
+
+def parse_status(value: str | None) -> str:
+    """An action status from a query string ("" for any), or Invalid."""
+    value = (value or "").strip()
+    if value and value not in set(ActionStatus):
+        raise Invalid(
+            N_("status must be one of %(statuses)s."),
+            {"statuses": ", ".join(ActionStatus)},
+            fields={"status": "invalid"},
+        )
+    return value
+
+
+def list_statement(
+    person: Person, filters: ActionFilters, today: date
+) -> Select[tuple[StoreAction]]:
+    """The actions ``person`` may see, narrowed by ``filters``: unfinished ones first,
+    then what is due first (a manager's list reads as their to-do list)."""
+    statement = visible(person)
+    if filters.store or filters.region:
+        statement = statement.join(Store, Store.id == StoreAction.store_id)
+    if filters.store:
+        statement = statement.where(Store.code == filters.store)
+    if filters.region:
+        statement = statement.where(Store.region == filters.region)
+    if filters.status:
+        statement = statement.where(StoreAction.status == filters.status)
+    if filters.overdue:
+        statement = statement.where(
+            StoreAction.status == ActionStatus.OPEN, StoreAction.due_on < today
+        )
+    finished_last = case((StoreAction.status == ActionStatus.CLOSED, 1), else_=0)
+    return statement.order_by(finished_last, StoreAction.due_on, StoreAction.id)
 
 
 def get(person: Person, action_id: int) -> StoreAction:
@@ -387,6 +448,17 @@ def counts_by_store(store_ids: Iterable[int], today: date) -> dict[int, StoreAct
     return {store_id: StoreActionCounts(opened, late) for store_id, opened, late in rows}
 
 
+def counts_by_store_code(codes: Iterable[str], today: date) -> dict[str, StoreActionCounts]:
+    """``counts_by_store`` keyed by store code (the comparison names stores by code)."""
+    ids = {
+        store_id: code
+        for store_id, code in db.session.execute(
+            select(Store.id, Store.code).where(Store.code.in_(list(codes)))
+        )
+    }
+    return {ids[store_id]: counts for store_id, counts in counts_by_store(ids, today).items()}
+
+
 def closed_in_time_by_region(first_day: date, last_day: date) -> dict[str, float | None]:
     """Per region, the share (percent) of actions due in the period that were closed and
     whose store said they were done by the due date; None where none were due."""
@@ -403,3 +475,86 @@ def closed_in_time_by_region(first_day: date, last_day: date) -> dict[str, float
         if follow_up.closed_in_time(status, due_on, done_on):
             in_time[region] = in_time.get(region, 0) + 1
     return {region: 100.0 * in_time.get(region, 0) / count for region, count in due.items()}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A later approved visit's answer to an action's question: whether the fix held."""
+
+    visit_id: int
+    visited_on: date | None
+    held: bool
+
+
+def outcomes(found: Iterable[StoreAction]) -> dict[int, list[Outcome]]:
+    """Per action about a question, that question's result in the store's approved
+    visits made since the action opened (oldest first), in one query."""
+    about = {a.id: a for a in found if a.question_code and a.checklist_id}
+    if not about:
+        return {}
+    rows = db.session.execute(
+        select(
+            StoreAction.id,
+            Visit.id,
+            Visit.visited_on,
+            VisitQuestionScore.counted,
+            VisitQuestionScore.earned,
+            VisitQuestionScore.possible,
+            VisitQuestionScore.critical_failed,
+        )
+        .join(
+            Assignment,
+            (Assignment.store_id == StoreAction.store_id)
+            & (Assignment.checklist_id == StoreAction.checklist_id),
+        )
+        .join(Visit, Visit.assignment_id == Assignment.id)
+        .join(
+            VisitQuestionScore,
+            (VisitQuestionScore.visit_id == Visit.id)
+            & (VisitQuestionScore.question_code == StoreAction.question_code),
+        )
+        .where(
+            StoreAction.id.in_(list(about)),
+            Assignment.status == Status.APPROVED,
+            Visit.id != func.coalesce(StoreAction.visit_id, 0),
+        )
+        .order_by(StoreAction.id, Visit.visited_on, Visit.id)
+    )
+    found_outcomes: dict[int, list[Outcome]] = {}
+    for action_id, visit_id, visited_on, counted, earned, possible, critical in rows:
+        opened_on = about[action_id].created_at.date()
+        if visited_on is None or visited_on < opened_on:
+            continue  # made before the action: it says nothing of the fix
+        held = follow_up.question_held(counted, earned, possible, critical)
+        if held is not None:
+            found_outcomes.setdefault(action_id, []).append(Outcome(visit_id, visited_on, held))
+    return found_outcomes
+
+
+def was_reopened(action: StoreAction) -> bool:
+    """Whether a coordinator ever sent the action back (its events are loaded)."""
+    return any(event.step == ActionStep.REOPEN for event in action.events)
+
+
+def stands_out(action: StoreAction, found: list[Outcome]) -> bool:
+    """A reopened action, or one whose question failed again in a later visit."""
+    return was_reopened(action) or any(not outcome.held for outcome in found)
+
+
+def filter_choices(person: Person) -> tuple[list[tuple[str, str]], list[str]]:
+    """The stores (code, name) and regions ``person`` may pick in the list's filters."""
+    stores = db.session.execute(visible_to(person, select(Store).order_by(Store.code))).scalars()
+    found = [(store.code, store.name, store.region) for store in stores]
+    regions = sorted({region for _, _, region in found if region})
+    return [(code, name) for code, name, _ in found], regions
+
+
+def stores_to_act_on() -> list[Store]:
+    """The stores an action may be opened for: the business's own active stores."""
+    return list(
+        db.session.execute(
+            select(Store)
+            .where(Store.active.is_(True), Store.competitor.is_(False))
+            .order_by(Store.code)
+        ).scalars()
+    )

@@ -105,6 +105,12 @@ def _seed(app, client, auth) -> dict[str, Any]:
     )
     assert uploaded.status_code == 201, uploaded.json
     photo_id = uploaded.json["id"]
+    opened = client.post(
+        "/api/v1/actions",
+        json={"store": "IST-01", "title": "Fix the door", "due_on": "2030-01-31"},
+        headers=coordinator,
+    )
+    assert opened.status_code == 201, opened.json
     drafted = client.post("/api/v1/checklists/worked/draft", headers=coordinator)
     assert drafted.status_code == 201, drafted.json
     return {
@@ -113,6 +119,7 @@ def _seed(app, client, auth) -> dict[str, Any]:
             "assignment_id": list(ids.values()),
             "visit_id": list(visits.values()),
             "photo_id": [photo_id],
+            "action_id": [opened.json["id"]],
             "code": ["worked", "IST-01", "STO-01"],
             "number": [1, 2],
             "email": ["ayse@test.example", "erik@test.example", "owner@test.example"],

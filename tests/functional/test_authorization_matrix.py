@@ -26,7 +26,7 @@ from shopper.domain import policy
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Role, Store, User
-from shopper.services import accounts, checklists, photos, visits
+from shopper.services import accounts, actions, checklists, photos, visits
 from shopper.services.assignments import AssignmentInput, create_assignments
 from tests.factories import jpeg, visit_body
 from tests.support import snapshots
@@ -64,7 +64,18 @@ CHECKLIST = {
     ],
 }
 # Pages' forms carry their CSRF token under their prefix (``revoke-csrf_token``).
-FORM_PREFIXES = ("", "cancel-", "edit-", "lang-", "pw-", "reassign-", "revoke-", "token-")
+FORM_PREFIXES = (
+    "",
+    "cancel-",
+    "edit-",
+    "lang-",
+    "pw-",
+    "reassign-",
+    "respond-",
+    "revoke-",
+    "token-",
+    "verify-",
+)
 ACTORS = {
     Role.COORDINATOR: "coordinator@test.example",
     Role.OWNER: "owner@test.example",
@@ -84,6 +95,7 @@ class Objects:
     assignment_id: int
     visit_id: int
     photo_id: int
+    action_id: int
 
 
 @dataclass
@@ -126,7 +138,13 @@ def _side(code: str, email: str, coordinator: User) -> Objects:
     visit = visits.save_draft(assignment, shopper, answers)
     photo = photos.add_photo(visit, shopper, "greeted", io.BytesIO(jpeg(64, 48)))
     visits.submit(db.session.get(Assignment, assignment.id), shopper, answers)
-    return Objects(email, shopper.id, code.upper(), code, assignment.id, visit.id, photo.id)
+    store = db.session.execute(select(Store).where(Store.code == code.upper())).scalar_one()
+    action = actions.open_action(
+        coordinator, store=store, title="Fix it", details="", due_on=today + timedelta(days=7)
+    )
+    return Objects(
+        email, shopper.id, code.upper(), code, assignment.id, visit.id, photo.id, action.id
+    )
 
 
 def build_world(app: Flask) -> World:
@@ -177,6 +195,7 @@ def argument(
         "assignment_id": objects.assignment_id,
         "visit_id": objects.visit_id,
         "photo_id": objects.photo_id,
+        "action_id": objects.action_id,
         "user_id": objects.shopper_id,
         "email": objects.shopper_email,
         "secret": world.invitation,

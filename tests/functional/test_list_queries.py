@@ -14,10 +14,12 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from shopper.domain.workflow import Status
 from shopper.extensions import db
-from shopper.models import Assignment, Role, Store, User
-from shopper.services import accounts, checklists, reviews, visits
+from shopper.models import Assignment, Role, Store, User, Visit
+from shopper.services import accounts, actions, checklists, reviews, visits
 from shopper.services.assignments import AssignmentInput, create_assignments
 from tests.factories import visit_body
 from tests.support import snapshots
@@ -44,7 +46,9 @@ def _checklist(code: str) -> dict:
     }
 
 
-def _assignment(store: str, checklist: str, shopper: str, n: int, coordinator: User) -> None:
+def _assignment(
+    store: str, checklist: str, shopper: str, n: int, coordinator: User
+) -> Visit | None:
     """One assignment, moved to a status by ``n``: assigned (overdue), submitted, approved, returned."""
     kind = n % 4
     first, last = (TODAY - timedelta(days=10), TODAY - timedelta(days=1))
@@ -55,7 +59,7 @@ def _assignment(store: str, checklist: str, shopper: str, n: int, coordinator: U
         coordinator,
     )[0]
     if kind == 0:
-        return
+        return None
     person = accounts.get_user(shopper)
     body = visits.parse_visit_input(visit_body({"q1": "yes" if n % 3 else "no"}, f"p-{n}"))
     visit, _ = visits.submit(db.session.get(Assignment, assignment.id), person, body)
@@ -63,6 +67,24 @@ def _assignment(store: str, checklist: str, shopper: str, n: int, coordinator: U
         reviews.approve(visit, coordinator)
     elif kind == 3:
         reviews.return_to_shopper(visit, coordinator, "Please add the time you left.")
+    return visit
+
+
+def _action(store: str, visit: Visit | None, n: int, coordinator: User) -> None:
+    """A follow-up action at the store (about the visit's question when it was approved),
+    answered by the store every other row, for the action lists."""
+    approved = visit is not None and visit.assignment.status == Status.APPROVED
+    action = actions.open_action(
+        coordinator,
+        store=db.session.execute(select(Store).where(Store.code == store)).scalar_one(),
+        title=f"Fix {n}",
+        details="",
+        due_on=TODAY + timedelta(days=n - 10),
+        visit=visit if approved else None,
+        question="q1" if approved else None,
+    )
+    if n % 2:
+        actions.respond(action, coordinator, "Done")
 
 
 def grow(app: Flask, start: int, stop: int) -> None:
@@ -81,7 +103,10 @@ def grow(app: Flask, start: int, stop: int) -> None:
             _assignment(code, f"list-{n:02}", f"s{n:02}@test.example", n, coordinator)
             # … and the signed-in shopper's, on the common checklist the comparison reads
             # (approved ones) or on the row's own.
-            _assignment(code, "common" if n % 2 == 0 else f"list-{n:02}", SHOPPER, n, coordinator)
+            visit = _assignment(
+                code, "common" if n % 2 == 0 else f"list-{n:02}", SHOPPER, n, coordinator
+            )
+            _action(code, visit, n, coordinator)
 
 
 # (role, path): every list page and list endpoint.
@@ -94,6 +119,8 @@ LISTS = [
     (Role.COORDINATOR, "/assignments"),
     (Role.COORDINATOR, "/assignments/export.csv"),
     (Role.COORDINATOR, "/review"),
+    (Role.COORDINATOR, "/actions"),
+    (Role.COORDINATOR, f"/reports/comparison?{PERIOD}"),
     (Role.OWNER, f"/reports/comparison?{PERIOD}"),
     (Role.OWNER, f"/reports/comparison.csv?{PERIOD}"),
     (Role.SHOPPER, "/shopper"),
@@ -103,6 +130,7 @@ LISTS = [
     (Role.COORDINATOR, "/api/v1/assignments"),
     (Role.SHOPPER, "/api/v1/assignments"),
     (Role.OWNER, f"/api/v1/comparison?{PERIOD}"),
+    (Role.OWNER, "/api/v1/actions"),
     (Role.OWNER, f"/api/v1/comparison.csv?{PERIOD}"),
 ]
 

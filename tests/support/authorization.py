@@ -35,6 +35,7 @@ from shopper.models import Role
 SHOPPER = Role.SHOPPER
 COORDINATOR = Role.COORDINATOR
 OWNER = Role.OWNER
+MANAGER = Role.MANAGER
 # The methods Flask adds to every route by itself.
 AUTOMATIC_METHODS = frozenset({"HEAD", "OPTIONS"})
 
@@ -200,6 +201,14 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/reports/comparison.xlsx"): READERS,
     ("GET", "/reports/comparison.pdf"): READERS,
     ("GET", "/reports/stores/{code}"): READERS,
+    # Store follow-up actions: coordinators open and verify, owners read, a store's
+    # manager reads and answers their own stores' (policy.may_see_action, ...) -----
+    ("GET", "/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
+    ("GET", "/actions/new"): MANAGE,
+    ("POST", "/actions/new"): MANAGE,
+    ("GET", "/actions/{action_id}"): READERS | OWN_ONLY(MANAGER),
+    ("POST", "/actions/{action_id}/respond"): MANAGE | OWN_ONLY(MANAGER),
+    ("POST", "/actions/{action_id}/verify"): MANAGE,
     # API: roles exactly as on the pages (api.md) -------------------------------
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/me"): SIGNED_IN,
@@ -243,6 +252,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/comparison.csv"): READERS,
     ("GET", "/api/v1/comparison.xlsx"): READERS,
     ("GET", "/api/v1/comparison.pdf"): READERS,
+    ("GET", "/api/v1/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
+    ("POST", "/api/v1/actions"): MANAGE,
+    ("GET", "/api/v1/actions/{action_id}"): READERS | OWN_ONLY(MANAGER),
+    ("POST", "/api/v1/actions/{action_id}/respond"): MANAGE | OWN_ONLY(MANAGER),
+    ("POST", "/api/v1/actions/{action_id}/verify"): MANAGE,
 }
 
 # The same routes with the checklist's open draft as ``{number}``
