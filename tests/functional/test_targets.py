@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from shopper.extensions import db
 from shopper.models import Checklist, Role
 from tests.factories import WORKED_EXAMPLE, import_checklist
-from tests.support.web import make_user
+from tests.support.web import csrf_token, make_user
 
 URL = "/api/v1/checklists/worked/targets"
 
@@ -198,4 +200,78 @@ def test_two_coordinators_at_once_leave_one_whole_set(app, client, people) -> No
             "sections": {k: float(v) for k, v in b["sections"].items()},
         }
         for b in bodies
+    ]
+
+
+# The checklist page --------------------------------------------------------
+
+PAGE = "/checklists/worked"
+
+
+def _error_of(page: str, field: str) -> str | None:
+    found = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_a_coordinator_sets_targets_on_the_checklist_page(app, client, auth, people) -> None:
+    auth.sign_in(f"{Role.COORDINATOR}@test.example")
+    page = client.get(PAGE)
+    text = page.get_data(as_text=True)
+    assert 'action="/checklists/worked/targets"' in text
+    assert '<label for="section_0">Welcome</label>' in text
+    assert '<label for="section_1">Checkout</label>' in text
+    saved = client.post(
+        "/checklists/worked/targets",
+        data={
+            "csrf_token": csrf_token(page),
+            "overall": "85",
+            "section_0": "90,5",
+            "section_1": "",
+        },
+    )
+    assert saved.status_code == 302
+    assert saved.location == PAGE
+    assert _stored(app) == {"overall": 85.0, "sections": {"welcome": 90.5}}
+    again = client.get(PAGE).get_data(as_text=True)
+    assert "The targets are saved." in again
+    assert re.search(r'id="overall"[^>]*value="85.0"', again)
+    assert re.search(r'id="section_0"[^>]*value="90.5"', again)
+    assert re.search(r'id="section_1"[^>]*value=""', again)
+
+
+def test_bad_targets_on_the_page_show_beside_their_fields(app, client, auth, people) -> None:
+    auth.sign_in(f"{Role.COORDINATOR}@test.example")
+    page = client.get(PAGE)
+    refused = client.post(
+        "/checklists/worked/targets",
+        data={"csrf_token": csrf_token(page), "overall": "150", "section_0": "high"},
+    )
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    message = "Enter a number from 0 to 100, or leave it empty for no target."
+    assert _error_of(text, "overall") == message
+    assert _error_of(text, "section_0") == message
+    assert _error_of(text, "section_1") is None
+    assert _stored(app) == {}
+
+
+def test_the_page_form_needs_its_csrf_token(app, client, auth, people) -> None:
+    auth.sign_in(f"{Role.COORDINATOR}@test.example")
+    refused = client.post("/checklists/worked/targets", data={"overall": "50"})
+    assert refused.status_code == 400
+    assert _stored(app) == {}
+
+
+def test_an_owner_reads_the_targets_without_a_form(client, auth, people) -> None:
+    coordinator = people[Role.COORDINATOR]
+    client.put(URL, json={"overall": 85, "sections": {"checkout": 40}}, headers=coordinator)
+    auth.sign_in(f"{Role.OWNER}@test.example")
+    text = client.get(PAGE).get_data(as_text=True)
+    assert "/checklists/worked/targets" not in text
+    read = re.search(r'<dl class="targets-read">(.*?)</dl>', text, re.S).group(1)
+    pairs = re.findall(r"<dt>([^<]*)</dt>\s*<dd>([^<]*)</dd>", read)
+    assert pairs == [
+        ("Overall", "85.0 %"),
+        ("Welcome", "No target"),
+        ("Checkout", "40.0 %"),
     ]

@@ -173,6 +173,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/checklists/{code}/versions/{number}/export"): READERS,
     ("POST", "/checklists/{code}/archive"): MANAGE,
     ("POST", "/checklists/{code}/restore"): MANAGE,
+    ("POST", "/checklists/{code}/targets"): MANAGE,
     # Assignments: coordinators plan them ---------------------------------------
     ("GET", "/assignments"): MANAGE,
     ("GET", "/assignments/export.csv"): MANAGE,
