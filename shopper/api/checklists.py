@@ -221,7 +221,8 @@ def discard_draft(code: str) -> object:
 @bp.fails(404)
 def get_targets(code: str) -> object:
     """The checklist's targets, overall and per section (null/absent: none)."""
-    return targets.get(_readable(code)).to_json()
+    checklist = _readable(code)
+    return targets.to_json(checklist, targets.get(checklist))
 
 
 @bp.put("/checklists/<code>/targets")
@@ -231,4 +232,5 @@ def get_targets(code: str) -> object:
 @bp.fails(404, 422)
 def put_targets(document: dict[str, Any], code: str) -> object:
     """Set the targets whole: numbers 0–100 or null; section codes must exist."""
-    return targets.set_targets(checklists.get_checklist(code), document).to_json()
+    checklist = checklists.get_checklist(code)
+    return targets.to_json(checklist, targets.set_targets(checklist, document))

@@ -311,9 +311,12 @@ class Targets(Schema):
     )
     sections = fields.Dict(
         keys=fields.String(),
-        values=fields.Float(),
+        values=fields.Float(allow_none=True),
         required=True,
-        metadata={"description": "Section code → target (0–100); sections without one absent."},
+        metadata={
+            "description": "Each section of the latest published version → its target "
+            "(0–100), or null: none."
+        },
     )
 
 

@@ -30,9 +30,13 @@ class Targets:
     overall: float | None = None
     sections: Mapping[str, float] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
-        """``{"overall": 85.0 | null, "sections": {"welcome": 90.0}}``."""
-        return {"overall": self.overall, "sections": dict(self.sections)}
+    def to_json(self, codes: Iterable[str] | None = None) -> dict[str, object]:
+        """``{"overall": 85.0 | null, "sections": {"welcome": 90.0, "checkout": null}}``:
+        with ``codes``, each of those sections, null where it has no target; without,
+        the sections that have one (as stored)."""
+        if codes is None:
+            return {"overall": self.overall, "sections": dict(self.sections)}
+        return {"overall": self.overall, "sections": {code: self.section(code) for code in codes}}
 
     def section(self, code: str) -> float | None:
         """The target of section ``code``, or None."""

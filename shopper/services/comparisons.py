@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from shopper.domain import comparison as rules
+from shopper.domain import targets as target_rules
 from shopper.domain.comparison import (
     QUESTION,
     SECTION,
@@ -570,4 +571,5 @@ def _build(query: ComparisonQuery) -> Comparison:
             current.sections,
             current.questions,
         ),
+        targets=target_rules.from_stored(checklist.targets),
     )

@@ -54,6 +54,12 @@ def sections(checklist: Checklist) -> tuple[Section, ...]:
     return checklists.parse_version(latest).sections if latest is not None else ()
 
 
+def to_json(checklist: Checklist, targets: Targets) -> dict[str, object]:
+    """The targets as the API answers them: every section of the latest published
+    version, null where it has none."""
+    return targets.to_json(s.code for s in sections(checklist))
+
+
 def get(checklist: Checklist) -> Targets:
     """The checklist's targets as they are now."""
     return rules.from_stored(checklist.targets)
@@ -68,6 +74,7 @@ def set_targets(checklist: Checklist, document: object) -> Targets:
     targets, problems = rules.parse(document, (s.code for s in sections(checklist)))
     if problems:
         raise TargetsInvalid(problems)
+    # Stored as the sections that have a target; a null clears one.
     db.session.execute(
         update(Checklist).where(Checklist.id == checklist.id).values(targets=targets.to_json())
     )

@@ -36,14 +36,14 @@ def _stored(app) -> dict:
 def test_no_targets_until_a_coordinator_sets_them(client, people) -> None:
     answer = client.get(URL, headers=people[Role.OWNER])
     assert answer.status_code == 200
-    assert answer.json == {"overall": None, "sections": {}}
+    assert answer.json == {"overall": None, "sections": {"welcome": None, "checkout": None}}
 
 
 def test_a_coordinator_sets_them_and_an_owner_reads_them(app, client, people) -> None:
     body = {"overall": 85, "sections": {"welcome": 90.5, "checkout": None}}
     answer = client.put(URL, json=body, headers=people[Role.COORDINATOR])
     assert answer.status_code == 200, answer.json
-    assert answer.json == {"overall": 85.0, "sections": {"welcome": 90.5}}
+    assert answer.json == {"overall": 85.0, "sections": {"welcome": 90.5, "checkout": None}}
     assert _stored(app) == {"overall": 85.0, "sections": {"welcome": 90.5}}
     assert client.get(URL, headers=people[Role.OWNER]).json == answer.json
     assert client.get(URL, headers=people[Role.COORDINATOR]).json == answer.json
@@ -53,11 +53,11 @@ def test_setting_replaces_them_whole_and_null_clears(client, people) -> None:
     coordinator = people[Role.COORDINATOR]
     client.put(URL, json={"overall": 85, "sections": {"welcome": 90}}, headers=coordinator)
     answer = client.put(URL, json={"sections": {"checkout": 0}}, headers=coordinator)
-    assert answer.json == {"overall": None, "sections": {"checkout": 0.0}}
+    assert answer.json == {"overall": None, "sections": {"welcome": None, "checkout": 0.0}}
     cleared = client.put(URL, json={"overall": None, "sections": None}, headers=coordinator)
-    assert cleared.json == {"overall": None, "sections": {}}
+    assert cleared.json == {"overall": None, "sections": {"welcome": None, "checkout": None}}
     edges = client.put(URL, json={"overall": 100, "sections": {"welcome": 0}}, headers=coordinator)
-    assert edges.json == {"overall": 100.0, "sections": {"welcome": 0.0}}
+    assert edges.json == {"overall": 100.0, "sections": {"welcome": 0.0, "checkout": None}}
 
 
 @pytest.mark.parametrize(
@@ -143,6 +143,7 @@ def test_section_codes_are_the_latest_published_versions(app, client, people) ->
     assert old.json["error"]["message"] == "sections.welcome: no section has this code."
     new = client.put(URL, json={"sections": {"greeting": 90}}, headers=coordinator)
     assert new.json == {"overall": None, "sections": {"greeting": 90.0}}
+    assert _stored(app) == {"overall": None, "sections": {"greeting": 90.0}}
 
 
 @pytest.mark.parametrize(

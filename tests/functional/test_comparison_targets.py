@@ -1,0 +1,82 @@
+"""The comparison against the checklist's targets: which stores and sections fall short.
+
+October of tests/support/comparison.py, by hand (scores as test_comparison.py works them out):
+
+store  score     welcome                       checkout
+C      400/7     50.0                          100.0      (competitor)
+E      50.0      20 of 35 → 57.142857…         0.0
+A      39.0      (87.5 + 25/35 × 100) / 2      40.0
+B      39.0      the same as A: 79.464285…     40.0
+
+Targets overall 50, welcome 60, checkout 40: A and B are below 50; E's 50.0 equals
+it (not below). Welcome: C (50) and E (57.1) are below 60. Checkout: E (0) is
+below 40; A's and B's 40.0 equal it. Of the chain's scored stores (A, B, E; C is
+a competitor) one meets the overall target.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shopper.models import Role
+from tests.support.comparison import make_history
+
+OCTOBER = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+TARGETS = {"overall": 50, "sections": {"welcome": 60, "checkout": 40}}
+
+
+@pytest.fixture
+def history(app, client, auth):
+    return make_history(app, client, auth)
+
+
+def _set(client, history, body) -> None:
+    answer = client.put(
+        "/api/v1/checklists/worked/targets", json=body, headers=history[Role.COORDINATOR]
+    )
+    assert answer.status_code == 200, answer.json
+
+
+def _october(client, history) -> dict:
+    return client.get(f"/api/v1/comparison?{OCTOBER}", headers=history[Role.OWNER]).json
+
+
+def test_without_targets_nothing_is_below(client, history) -> None:
+    document = _october(client, history)
+    assert document["targets"] == {"overall": None, "sections": {"welcome": None, "checkout": None}}
+    assert {
+        r["code"]: (r["below_target"], r["sections_below_target"]) for r in document["stores"]
+    } == {
+        "C": (False, []),
+        "E": (False, []),
+        "A": (False, []),
+        "B": (False, []),
+    }
+
+
+def test_stores_and_sections_below_their_targets(client, history) -> None:
+    _set(client, history, TARGETS)
+    document = _october(client, history)
+    assert document["targets"] == {"overall": 50.0, "sections": {"welcome": 60.0, "checkout": 40.0}}
+    assert {
+        r["code"]: (r["below_target"], r["sections_below_target"]) for r in document["stores"]
+    } == {
+        "C": (False, ["welcome"]),
+        "E": (False, ["welcome", "checkout"]),
+        "A": (True, []),
+        "B": (True, []),
+    }
+
+
+def test_only_the_targets_that_are_set_count(client, history) -> None:
+    _set(client, history, {"sections": {"welcome": 79.5}})
+    document = _october(client, history)
+    assert document["targets"] == {"overall": None, "sections": {"welcome": 79.5, "checkout": None}}
+    assert {
+        r["code"]: (r["below_target"], r["sections_below_target"]) for r in document["stores"]
+    } == {
+        "C": (False, ["welcome"]),
+        "E": (False, ["welcome"]),
+        "A": (False, ["welcome"]),  # 79.464… < 79.5
+        "B": (False, ["welcome"]),
+    }
