@@ -80,3 +80,55 @@ def test_only_the_targets_that_are_set_count(client, history) -> None:
         "A": (False, ["welcome"]),  # 79.464… < 79.5
         "B": (False, ["welcome"]),
     }
+
+
+def _between(text: str, start: str, end: str) -> str:
+    first = text.index(start)
+    return text[first : text.index(end, first)]
+
+
+def test_the_page_marks_stores_and_sections_below_and_draws_the_target(
+    client, history, auth
+) -> None:
+    _set(client, history, TARGETS)
+    auth.sign_in("o@test.example")
+    html = client.get(f"/reports/comparison?{OCTOBER}").get_data(as_text=True)
+    assert "1 of 3 stores meet the target" in html
+    ranking = _between(html, 'id="ranking"', "</table>")
+    rows = {
+        name: _between(ranking, name, "</tr>")
+        for name in ("Store A", "Store B", "Store C", "Store E")
+    }
+    assert {name: "badge-below" in row for name, row in rows.items()} == {
+        "Store A": True,
+        "Store B": True,
+        "Store C": False,
+        "Store E": False,
+    }
+    # The ranking chart: bars from x=180, 410 wide for 100 %; the target at 50 % → 385.0.
+    chart = _between(html, '<svg class="ranking-chart"', "</svg>")
+    assert '<line x1="385.0" x2="385.0"' in chart
+    assert chart.count('class="bar-below"') == 2
+    assert chart.count('class="bar-rival"') == 1
+    assert chart.count('class="bar-own"') == 1
+    # The trend: 0 % at y=190, 100 % at y=10; 50 % → 100.0.
+    trend = _between(html, '<svg class="trend"', "</svg>")
+    assert '<line x1="40" x2="610" y1="100.0" y2="100.0" class="target-line"/>' in trend
+    assert "Target 50.0 %" in trend
+    heat = _between(html, 'class="heatmap"', "</table>")
+    assert "Target 60.0 %" in heat and "Target 40.0 %" in heat
+    heat_rows = {name: _between(heat, name, "</tr>") for name in ("Store A", "Store C", "Store E")}
+    assert [
+        heat_rows["Store E"].count("below-target"),
+        heat_rows["Store C"].count("below-target"),
+    ] == [2, 1]
+    assert "below-target" not in heat_rows["Store A"]
+
+
+def test_the_page_without_targets_draws_no_line(client, history, auth) -> None:
+    auth.sign_in("o@test.example")
+    html = client.get(f"/reports/comparison?{OCTOBER}").get_data(as_text=True)
+    assert "meet the target" not in html
+    assert "target-line" not in html
+    assert "badge-below" not in html
+    assert html.count('class="bar-own"') == 3
