@@ -16,10 +16,13 @@ a competitor) one meets the overall target.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from shopper.models import Role
 from tests.support.comparison import make_history
+from tests.unit.test_pdf import pdf_pages_text, render_png
 
 OCTOBER = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
 TARGETS = {"overall": 50, "sections": {"welcome": 60, "checkout": 40}}
@@ -132,3 +135,23 @@ def test_the_page_without_targets_draws_no_line(client, history, auth) -> None:
     assert "target-line" not in html
     assert "badge-below" not in html
     assert html.count('class="bar-own"') == 3
+
+
+def test_the_pdf_draws_the_target_and_names_the_stores_below(client, history) -> None:
+    _set(client, history, TARGETS)
+    response = client.get(f"/api/v1/comparison.pdf?{OCTOBER}", headers=history[Role.OWNER])
+    assert response.status_code == 200
+    lines = [line for page in pdf_pages_text(response.data) for line in page.splitlines()]
+    assert "Target 50.0" in " ".join(lines)
+    assert "1 of 3 stores meet it" in " ".join(lines)
+    below = [line for line in lines if "below target" in line]
+    assert [
+        name
+        for name in ("Store A", "Store B", "Store C", "Store E")
+        if any(name in line for line in below)
+    ] == [
+        "Store A",
+        "Store B",
+    ]
+    if shutil.which("pdftoppm"):
+        render_png(response.data, "comparison-targets", 1, 3)
