@@ -23,7 +23,8 @@ def store_table(
     comparison: Comparison, headings: Mapping[str, str]
 ) -> tuple[list[str], list[list[object]]]:
     """One row per store: rank, code, name, region, competitor, visits, score, change,
-    critical failures, then one column per section."""
+    critical failures, then one column per section; with an overall target, "below target"
+    (yes/no) last."""
     header = [
         headings["rank"],
         headings["code"],
@@ -51,6 +52,10 @@ def store_table(
         ]
         for row in comparison.stores
     ]
+    if comparison.targets.overall is not None:
+        header.append(headings["below_target"])
+        for row, cells in zip(comparison.stores, rows, strict=True):
+            cells.append(headings["yes"] if comparison.below_target(row) else headings["no"])
     return header, rows
 
 
@@ -74,7 +79,7 @@ def comparison_csv(comparison: Comparison, headings: Mapping[str, str]) -> str:
     """Both tables in one CSV, the question table after a blank line; percentages rounded."""
     stores_header, store_rows = store_table(comparison, headings)
     questions_header, question_rows = question_table(comparison, headings)
-    percent_store = {6, 7, *range(9, len(stores_header))}
+    percent_store = {6, 7, *range(9, 9 + len(comparison.sections))}
     first = write_csv(
         stores_header,
         ([_shown(v) if i in percent_store else v for i, v in enumerate(r)] for r in store_rows),

@@ -16,9 +16,12 @@ a competitor) one meets the overall target.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pytest
+from openpyxl import load_workbook
 
 from shopper.models import Role
 from tests.support.comparison import make_history
@@ -155,3 +158,38 @@ def test_the_pdf_draws_the_target_and_names_the_stores_below(client, history) ->
     ]
     if shutil.which("pdftoppm"):
         render_png(response.data, "comparison-targets", 1, 3)
+
+
+def test_csv_and_xlsx_say_which_stores_are_below_target(client, history) -> None:
+    _set(client, history, TARGETS)
+    text = client.get(f"/api/v1/comparison.csv?{OCTOBER}", headers=history[Role.OWNER])
+    stores_part = text.data.decode("utf-8-sig").split("\n\n")[0]
+    rows = list(csv.reader(io.StringIO(stores_part)))
+    assert rows[0][-3:] == ["Welcome", "Checkout (v2)", "Below target"]
+    assert [(r[1], r[-1]) for r in rows[1:]] == [
+        ("C", "no"),
+        ("E", "no"),
+        ("A", "yes"),
+        ("B", "yes"),
+    ]
+    assert rows[2][-3:] == ["57.1", "0.0", "no"]  # E: the section scores stay numbers
+    workbook = load_workbook(
+        io.BytesIO(
+            client.get(f"/api/v1/comparison.xlsx?{OCTOBER}", headers=history[Role.OWNER]).data
+        )
+    )
+    sheet = list(workbook["Stores"].iter_rows(values_only=True))
+    assert sheet[0][-1] == "Below target"
+    assert [(r[1], r[-1]) for r in sheet[1:]] == [
+        ("C", "no"),
+        ("E", "no"),
+        ("A", "yes"),
+        ("B", "yes"),
+    ]
+
+
+def test_without_an_overall_target_the_files_have_no_such_column(client, history) -> None:
+    _set(client, history, {"sections": {"welcome": 60}})
+    text = client.get(f"/api/v1/comparison.csv?{OCTOBER}", headers=history[Role.OWNER])
+    header = next(csv.reader(io.StringIO(text.data.decode("utf-8-sig"))))
+    assert header[-2:] == ["Welcome", "Checkout (v2)"]
