@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 
 import pytest
@@ -193,3 +194,26 @@ def test_without_an_overall_target_the_files_have_no_such_column(client, history
     text = client.get(f"/api/v1/comparison.csv?{OCTOBER}", headers=history[Role.OWNER])
     header = next(csv.reader(io.StringIO(text.data.decode("utf-8-sig"))))
     assert header[-2:] == ["Welcome", "Checkout (v2)"]
+
+
+def test_the_store_page_shows_its_targets_and_what_is_below(client, history, auth) -> None:
+    _set(client, history, TARGETS)
+    auth.sign_in("o@test.example")
+    html = client.get(f"/reports/stores/E?{OCTOBER}").get_data(as_text=True)
+    assert "Target 50.0 %" in html
+    sections = _between(html, "Sections against the chain", "</table>")
+    rows = [
+        (name, attributes, value.strip())
+        for name, attributes, value in re.findall(
+            r"<tr><td>([^<]*)</td><td([^>]*)>([^<]*)", sections
+        )
+    ]
+    assert rows == [
+        ("Welcome", ' class="below-target"', "57.1 %"),
+        ("Checkout (v2)", ' class="below-target"', "0.0 %"),
+    ]
+    assert sections.count("<td>60.0 %</td>") == 1 and sections.count("<td>40.0 %</td>") == 1
+    store_a = client.get(f"/reports/stores/A?{OCTOBER}").get_data(as_text=True)
+    headline = _between(store_a, 'class="headline"', "</section>")
+    assert "Below target" in headline
+    assert "Below target" not in _between(store_a, "Sections against the chain", "</table>")
