@@ -117,7 +117,11 @@ def set_targets(code: str) -> object:
         targets.set_targets(checklist, form.document())
     except targets.TargetsInvalid as error:
         for path, text in error.translated_fields().items():
-            field = form.overall if path == "overall" else form.section_field(path[9:])
+            field = (
+                form.overall
+                if path == "overall"
+                else form.section_field(path.removeprefix("sections."))
+            )
             if field is not None:
                 field.errors = [*field.errors, text]
             else:
