@@ -18,7 +18,7 @@ from shopper.domain.checklist_format import Problem
 from shopper.domain.i18n import N_
 from shopper.extensions import db
 from shopper.models import Checklist, ChecklistVersion, Role
-from shopper.services import checklists
+from shopper.services import checklists, targets
 from shopper.services.errors import Conflict, TooLarge
 
 NO_SUCH_CHECKLIST = N_("There is no checklist with the code %(code)s.")
@@ -213,3 +213,24 @@ def discard_draft(code: str) -> object:
     """Throw the draft away."""
     checklists.discard_draft(checklists.get_checklist(code))
     return Response(status=204)
+
+
+@bp.get("/checklists/<code>/targets")
+@roles(Role.COORDINATOR, Role.OWNER)
+@bp.response(200, schemas.Targets)
+@bp.fails(404)
+def get_targets(code: str) -> object:
+    """The checklist's targets, overall and per section (null/absent: none)."""
+    checklist = _readable(code)
+    return targets.to_json(checklist, targets.get(checklist))
+
+
+@bp.put("/checklists/<code>/targets")
+@roles(Role.COORDINATOR)
+@bp.arguments(schemas.TargetsInput)
+@bp.response(200, schemas.Targets)
+@bp.fails(404, 422)
+def put_targets(document: dict[str, Any], code: str) -> object:
+    """Set the targets whole: numbers 0–100 or null; section codes must exist."""
+    checklist = checklists.get_checklist(code)
+    return targets.to_json(checklist, targets.set_targets(checklist, document))

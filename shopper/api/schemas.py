@@ -307,6 +307,43 @@ class ChecklistVersionRef(Schema):
     version = fields.Integer(required=True)
 
 
+class Targets(Schema):
+    """A checklist's targets as they are now (scoring.md: below target)."""
+
+    overall = fields.Float(
+        required=True, allow_none=True, metadata={"description": "0–100, or null: no target."}
+    )
+    sections = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True),
+        required=True,
+        metadata={
+            "description": "Each section of the latest published version → its target "
+            "(0–100), or null: none."
+        },
+    )
+
+
+class TargetsInput(CheckedByService):
+    """The targets to set, whole (rules: numbers 0–100 or null; section codes of the latest
+    published version; each problem named by its path, e.g. ``sections.welcome``)."""
+
+    class Meta:
+        unknown = RAISE
+
+    overall = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "0–100, or null (or absent): no overall target."},
+    )
+    sections = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True, validate=validate.Range(min=0, max=100)),
+        allow_none=True,
+        metadata={"description": "Section code → 0–100, or null: no target for that section."},
+    )
+
+
 # Assignments and visits -----------------------------------------------------
 
 

@@ -11,11 +11,11 @@ from flask_login import current_user
 from shopper.access import roles
 from shopper.checklists import bp
 from shopper.checklists.builder import builder_config
-from shopper.checklists.forms import ImportForm, NewChecklistForm
+from shopper.checklists.forms import ImportForm, NewChecklistForm, TargetsForm, targets_form
 from shopper.forms import ActionForm
 from shopper.imports import import_page
-from shopper.models import Role
-from shopper.services import checklists
+from shopper.models import Checklist, Role
+from shopper.services import checklists, targets
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
@@ -81,12 +81,54 @@ def import_file() -> object:
     )
 
 
+def _show(checklist: Checklist, form: TargetsForm | None = None, status: int = 200) -> object:
+    sections = targets.sections(checklist)
+    if form is None:
+        form = targets_form(sections, targets.get(checklist))
+    return (
+        render_template(
+            "checklists/show.html",
+            checklist=checklist,
+            action=ActionForm(),
+            sections=sections,
+            targets=targets.get(checklist),
+            targets_form=form,
+        ),
+        status,
+    )
+
+
 @bp.get("/<code>")
 @roles(Role.COORDINATOR, Role.OWNER)
-def show(code: str) -> str:
-    """A checklist's versions: who published what and when; export, edit, archive."""
-    checklist = checklists.get_checklist(code, current_user)
-    return render_template("checklists/show.html", checklist=checklist, action=ActionForm())
+def show(code: str) -> object:
+    """A checklist's versions and targets: who published what and when; export, edit, archive."""
+    return _show(checklists.get_checklist(code, current_user))
+
+
+@bp.post("/<code>/targets")
+@roles(Role.COORDINATOR)
+def set_targets(code: str) -> object:
+    """Set the overall and section targets; problems show beside their fields."""
+    checklist = checklists.get_checklist(code)
+    form = targets_form(targets.sections(checklist), targets.get(checklist))
+    if not form.validate_on_submit():
+        return _show(checklist, form, 400 if form.csrf_token.errors else 422)
+    try:
+        targets.set_targets(checklist, form.document())
+    except targets.TargetsInvalid as error:
+        for path, text in error.translated_fields().items():
+            field = (
+                form.overall
+                if path == "overall"
+                else form.section_field(path.removeprefix("sections."))
+            )
+            if field is not None:
+                field.errors = [*field.errors, text]
+            else:
+                flash(text, "error")
+        return _show(checklist, form, 422)
+    flash(_("The targets are saved."), "success")
+    return redirect(url_for("checklists.show", code=code))
 
 
 @bp.post("/<code>/edit")

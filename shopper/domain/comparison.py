@@ -18,6 +18,9 @@ from typing import NamedTuple, TypeVar
 
 import numpy as np
 
+from shopper.domain import targets as target_rules
+from shopper.domain.targets import Targets
+
 
 @dataclass(frozen=True)
 class StoreInfo:
@@ -180,6 +183,24 @@ class Comparison:
     trend: tuple[TrendPoint, ...] = ()
     # What the change compares with: ``previous`` or ``last_year`` (``COMPARE_WITH``).
     compare: str = "previous"
+    # The checklist's targets as they are now (scoring.md: below target).
+    targets: Targets = field(default_factory=Targets)
+
+    def below_target(self, row: StoreRow) -> bool:
+        """True when the store's score is lower than the overall target."""
+        return target_rules.below(row.score, self.targets.overall)
+
+    def sections_below_target(self, row: StoreRow) -> list[str]:
+        """The codes of the store's sections scoring lower than their targets."""
+        return target_rules.sections_below(row.sections, self.targets)
+
+    def meeting_target(self) -> tuple[int, int] | None:
+        """(how many of the chain's scored stores meet the overall target, how many there are);
+        None without an overall target. Competitors are not counted."""
+        if self.targets.overall is None:
+            return None
+        own = [r for r in self.stores if not r.store.competitor and r.score is not None]
+        return sum(not self.below_target(r) for r in own), len(own)
 
 
 YES_NO = "yes_no"  # the only question type that fails (scoring.md)
@@ -363,6 +384,7 @@ def compare(
     trend: Iterable[TrendPoint] = (),
     details: Details | None = None,
     compare_with: str = PREVIOUS,
+    targets: Targets | None = None,
 ) -> Comparison:
     """Build the comparison of ``stores`` from their sums in the period and the one before.
 
@@ -468,6 +490,7 @@ def compare(
         competitor_stores=len(rivals),
         trend=tuple(trend),
         compare=compare_with,
+        targets=targets or Targets(),
     )
 
 
@@ -570,6 +593,8 @@ def to_json(comparison: Comparison) -> dict[str, object]:
                 "critical_failures": r.critical_failures,
                 "sections": r.sections,
                 "questions": r.questions,
+                "below_target": comparison.below_target(r),
+                "sections_below_target": comparison.sections_below_target(r),
             }
             for r in comparison.stores
         ],
@@ -594,4 +619,5 @@ def to_json(comparison: Comparison) -> dict[str, object]:
             {"month": p.month.isoformat()[:7], "chain": p.chain, "competitors": p.competitors}
             for p in comparison.trend
         ],
+        "targets": comparison.targets.to_json(s.code for s in comparison.sections),
     }

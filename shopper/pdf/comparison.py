@@ -85,6 +85,9 @@ DEFAULT_LABELS: dict[str, str] = {
     ),
     "chain_average": N_("Chain average %(score)s"),
     "competitor_average": N_("Competitors %(score)s"),
+    "target_line": N_("Target %(score)s"),
+    "below_target": N_("below target"),
+    "target_caption": N_("The red dashed line is the target: %(met)s of %(total)s stores meet it."),
     "no_stores": N_("No store has a counted visit in this period."),
     "heat_map": N_("Scores by section"),
     "overall": N_("Overall"),
@@ -332,14 +335,19 @@ class _Page:
         rows[0] += header_cells([self.text["competitor"]], widths[-1:], self.fonts, ["left"])
         extra: list[tuple] = [("ALIGN", (4, 0), (7, -1), "RIGHT")]
         flag = self.text["competitor_flag"]
+        below = self.text["below_target"]
+        c = self.comparison
         locale = self.locale
-        for index, row in enumerate(self.comparison.stores, start=1):
+        for index, row in enumerate(c.stores, start=1):
             store = row.store
             rows.append(
                 [
                     str(row.rank) if row.score is not None else "",
                     self.cell(store.code, widths[1]),
-                    self.cell(store.name, widths[2]),
+                    self.cell(
+                        f"{store.name} · {below}" if c.below_target(row) else store.name,
+                        widths[2],
+                    ),
                     self.cell(store.region, widths[3]),
                     format_count(row.visits, locale),
                     format_score(row.score, locale),
@@ -355,6 +363,8 @@ class _Page:
                 extra.append(("TEXTCOLOR", (6, index), (6, index), GOOD if change > 0 else BAD))
             if row.critical_failures:
                 extra.append(("TEXTCOLOR", (7, index), (7, index), BAD))
+            if c.below_target(row):
+                extra.append(("TEXTCOLOR", (5, index), (5, index), BAD))
         return data_table(rows, widths, self.fonts, extra=extra)
 
     def ranking_chart(self) -> Flowable:
@@ -365,7 +375,9 @@ class _Page:
         bar_height = 12.0
         plot_height = 420.0 if many else max(bar_height * len(stores), 40.0)
         axis_room = 18.0
-        top_room = 14.0
+        target = c.targets.overall
+        # A second line of labels above the chart for the target's.
+        top_room = 14.0 if target is None else 26.0
         height = plot_height + axis_room + top_room
         drawing = Drawing(WIDTH, height)
         chart = HorizontalBarChart()
@@ -433,6 +445,24 @@ class _Page:
             left.align, right.align = "right", "left"
             left.x -= 3
             right.x += 3
+        if target is not None:
+            x = chart.x + chart.width * target / 100
+            line = Line(x, chart.y, x, chart.y + chart.height + 14)
+            line.strokeColor = BAD
+            line.strokeWidth = 1.4
+            line.strokeDashArray = [4, 2]
+            drawing.add(line)
+            labels.append(
+                _Label(
+                    self.text.format("target_line", score=self.score(target)),
+                    x,
+                    chart.y + chart.height + 15,
+                    size=SMALL_SIZE,
+                    align="center",
+                    colour=BAD,
+                    bold=True,
+                )
+            )
         if not many:
             step = chart.height / len(stores)
             for index, row in enumerate(stores):
@@ -453,7 +483,12 @@ class _Page:
             if many
             else self.text["chart_caption"]
         )
-        return KeepTogether([_Chart(drawing, labels, self.fonts), note(caption, self.fonts)])
+        notes = [note(caption, self.fonts)]
+        meeting = c.meeting_target()
+        if meeting is not None:
+            met, total = (format_count(n, self.locale) for n in meeting)
+            notes.append(note(self.text.format("target_caption", met=met, total=total), self.fonts))
+        return KeepTogether([_Chart(drawing, labels, self.fonts), *notes])
 
     @staticmethod
     def profile(chart: HorizontalBarChart, stores: Sequence[StoreRow]) -> Group:

@@ -37,6 +37,7 @@ def headings() -> dict[str, str]:
         "score": _("Score %"),
         "change": _("Change"),
         "critical_failures": _("Critical failures"),
+        "below_target": _("Below target"),
         "stores_sheet": _("Stores"),
         "questions_sheet": _("Questions"),
         "about_sheet": _("About"),

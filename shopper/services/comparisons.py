@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from shopper.domain import comparison as rules
+from shopper.domain import targets as target_rules
 from shopper.domain.comparison import (
     QUESTION,
     SECTION,
@@ -585,4 +586,5 @@ def _build(query: ComparisonQuery) -> Comparison:
             current.questions,
         ),
         compare_with=query.compare,
+        targets=target_rules.from_stored(checklist.targets),
     )

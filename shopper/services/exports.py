@@ -89,7 +89,8 @@ def _shown(value: float | None) -> float | None:
 
 def store_table(comparison: Comparison, headings: Mapping[str, str]) -> Table:
     """One row per store: rank, code, name, region, competitor, visits, score, change,
-    critical failures, then one column per section (headed by its title)."""
+    critical failures, then one column per section (headed by its title); with an overall
+    target, "below target" (yes/no) last."""
     header = [
         headings["rank"],
         headings["code"],
@@ -124,6 +125,11 @@ def store_table(comparison: Comparison, headings: Mapping[str, str]) -> Table:
         for row in comparison.stores
     ]
     notes = {9 + i: section.code for i, section in enumerate(comparison.sections)}
+    if comparison.targets.overall is not None:
+        header.append(headings["below_target"])
+        kinds.append(TEXT)
+        for row, cells in zip(comparison.stores, rows, strict=True):
+            cells.append(headings["yes"] if comparison.below_target(row) else headings["no"])
     return Table(header, kinds, rows, notes)
 
 

@@ -175,6 +175,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/checklists/{code}/versions/{number}/export"): READERS,
     ("POST", "/checklists/{code}/archive"): MANAGE,
     ("POST", "/checklists/{code}/restore"): MANAGE,
+    ("POST", "/checklists/{code}/targets"): MANAGE,
     # Assignments: coordinators plan them ---------------------------------------
     ("GET", "/assignments"): MANAGE,
     ("GET", "/assignments/export.csv"): MANAGE,
@@ -232,6 +233,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/checklists/{code}/draft"): MANAGE,
     ("DELETE", "/api/v1/checklists/{code}/draft"): MANAGE,
     ("POST", "/api/v1/checklists/{code}/draft/publish"): MANAGE,
+    ("GET", "/api/v1/checklists/{code}/targets"): READERS,
+    ("PUT", "/api/v1/checklists/{code}/targets"): MANAGE,
     # A list is never refused to a shopper: it lists their own.
     ("GET", "/api/v1/assignments"): ROLES(COORDINATOR, SHOPPER),
     ("POST", "/api/v1/assignments"): MANAGE,
