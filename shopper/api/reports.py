@@ -14,8 +14,9 @@ from shopper.services import comparisons
 
 
 def _comparison():
+    """The query and its comparison, narrowed to ``store=CODE`` when asked (not for the PDF)."""
     query = comparisons.parse_query(request.args.to_dict())
-    return query, comparisons.build(query)
+    return query, downloads.one_store(comparisons.build(query), request.args)
 
 
 @bp.get("/comparison")
@@ -43,8 +44,9 @@ def comparison(args: dict[str, str]) -> object:
 @comparisons.cycle_collector_paused()
 def comparison_csv(args: dict[str, str]) -> object:
     """The comparison as CSV: stores, then questions."""
-    query, built = _comparison()
-    return downloads.csv_response(built, query)
+    with downloads.file_language(request.args):
+        query, built = _comparison()
+        return downloads.csv_response(built, query)
 
 
 @bp.get("/comparison.xlsx")
@@ -59,8 +61,9 @@ def comparison_csv(args: dict[str, str]) -> object:
 @comparisons.cycle_collector_paused()
 def comparison_xlsx(args: dict[str, str]) -> object:
     """The comparison as XLSX: a stores sheet and a questions sheet."""
-    query, built = _comparison()
-    return downloads.xlsx_response(built, query)
+    with downloads.file_language(request.args):
+        query, built = _comparison()
+        return downloads.xlsx_response(built, query)
 
 
 @bp.get("/comparison.pdf")
@@ -70,6 +73,8 @@ def comparison_xlsx(args: dict[str, str]) -> object:
 @bp.fails(404, 422)
 @comparisons.cycle_collector_paused()
 def comparison_pdf(args: dict[str, str]) -> object:
-    """The comparison as a PDF for owners."""
-    query, built = _comparison()
-    return downloads.pdf_response(built, query)
+    """The comparison as a PDF for owners: with ``details=stores`` a section per store
+    after the chain pages; with ``store=CODE`` that store's own report."""
+    with downloads.file_language(request.args):
+        query = comparisons.parse_query(request.args.to_dict())
+        return downloads.pdf_response(comparisons.build(query), query, request.args)

@@ -479,6 +479,15 @@ class ComparisonQuery(Query):
     last_day = _date(required=True)
     region = fields.String()
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
+    store = fields.String(metadata={"description": "One store's code: its own report"})
+    details = fields.String(
+        validate=validate.OneOf(["stores"]),
+        metadata={"description": "PDF only: a section per store after the chain pages"},
+    )
+    language = fields.String(
+        validate=validate.OneOf(sorted(LANGUAGES)),
+        metadata={"description": "Files only: headings and checklist texts in this language"},
+    )
 
 
 class Comparison(Schema):

@@ -269,14 +269,69 @@ def header_cells(
 
 
 def data_table(
-    rows: list[list], widths: Sequence[float], fonts: Fonts, *, extra: Sequence[tuple] = ()
+    rows: list[list],
+    widths: Sequence[float],
+    fonts: Fonts,
+    *,
+    extra: Sequence[tuple] = (),
+    rtl: bool = False,
 ) -> Flowable:
     """A table whose first row is a header repeated on every page it runs over.
 
     ``extra`` style commands address rows of ``rows`` (0 is the header, -1 the
-    last row) as reportlab's do.
+    last row) as reportlab's do. With ``rtl`` the table reads from the right:
+    its first column is drawn rightmost and every alignment is mirrored.
     """
-    return PagedTable(rows, widths, list(table_style(fonts).getCommands()) + list(extra))
+    commands = list(table_style(fonts).getCommands()) + list(extra)
+    if rtl:
+        rows, widths, commands = mirror_table(rows, widths, commands)
+    return PagedTable(rows, widths, commands)
+
+
+_MIRRORED_ALIGN = {"LEFT": "RIGHT", "RIGHT": "LEFT", "left": "right", "right": "left"}
+_SIDE_COMMANDS = {
+    "LEFTPADDING": "RIGHTPADDING",
+    "RIGHTPADDING": "LEFTPADDING",
+    "LINEBEFORE": "LINEAFTER",
+    "LINEAFTER": "LINEBEFORE",
+}
+
+
+def mirror_table(
+    rows: list[list], widths: Sequence[float], commands: Sequence[tuple]
+) -> tuple[list[list], list[float], list[tuple]]:
+    """A table laid out right to left: columns reversed, alignments and sides swapped.
+
+    Plain string cells start on the right (an ``ALIGN RIGHT`` for the whole
+    table comes first, so a command that right-aligned figures now puts them
+    on the left, the end of a right-to-left line); TextBlocks told to align
+    left or right are told the other.
+    """
+    count = len(widths)
+
+    def column(index: int) -> int:
+        return count - 1 - (index + count if index < 0 else index)
+
+    mirrored: list[tuple] = [("ALIGN", (0, 0), (-1, -1), "RIGHT")]
+    for name, (c0, r0), (c1, r1), *args in commands:
+        a, b = column(c0), column(c1)
+        name = _SIDE_COMMANDS.get(name, name)
+        if name == "ALIGN":
+            args = [_MIRRORED_ALIGN.get(args[0], args[0]), *args[1:]]
+        mirrored.append((name, (min(a, b), r0), (max(a, b), r1), *args))
+    flipped = []
+    for row in rows:
+        cells = []
+        for value in reversed(row):
+            if isinstance(value, TextBlock) and value.align in ("left", "right"):
+                value.align = _MIRRORED_ALIGN[value.align]
+            elif isinstance(value, list):
+                for part in value:
+                    if isinstance(part, TextBlock) and part.align in ("left", "right"):
+                        part.align = _MIRRORED_ALIGN[part.align]
+            cells.append(value)
+        flipped.append(cells)
+    return flipped, list(reversed(widths)), mirrored
 
 
 class PagedTable(Flowable):

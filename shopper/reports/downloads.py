@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask import Response
 from flask_babel import gettext as _
 
+from shopper.config import LANGUAGES
 from shopper.domain.comparison import Comparison
+from shopper.domain.i18n import N_
 from shopper.services import exports
 from shopper.services.comparisons import ComparisonQuery
+from shopper.services.errors import Invalid
+
+
+@contextmanager
+def file_language(args: Mapping[str, str]) -> Iterator[None]:
+    """Inside, texts are in the query's ``language`` (files only), else the reader's own."""
+    from flask_babel import force_locale
+
+    language = (args.get("language") or "").strip()
+    if not language:
+        yield
+        return
+    if language not in LANGUAGES:
+        raise Invalid(
+            N_("language must be one of %(languages)s."),
+            {"languages": ", ".join(sorted(LANGUAGES))},
+            fields={"language": "unknown"},
+        )
+    with force_locale(language):
+        yield
+
+
+def one_store(comparison: Comparison, args: Mapping[str, str]) -> Comparison:
+    """The comparison listing only ``store=CODE`` when asked (chain figures unchanged);
+    ``details`` is refused here: it is for the PDF only."""
+    from shopper.services import store_reports
+
+    options = store_reports.parse_options(args, pdf=False)
+    if options.store is None:
+        return comparison
+    return dataclasses.replace(
+        comparison,
+        stores=tuple(r for r in comparison.stores if r.store.code == options.store),
+        not_visited=tuple(s for s in comparison.not_visited if s.code == options.store),
+    )
 
 
 def headings() -> dict[str, str]:
@@ -96,20 +136,47 @@ def describe_filters(comparison: Comparison) -> str:
     return " · ".join(parts)
 
 
-def pdf_response(comparison: Comparison, query: ComparisonQuery) -> Response:
-    """The comparison PDF for owners."""
+def pdf_response(comparison: Comparison, query: ComparisonQuery, args=None) -> Response:
+    """The comparison PDF for owners: the chain's report, with a section per store
+    (``details=stores``), or one store's own report (``store=CODE``)."""
     from flask import current_app
     from flask_babel import get_locale
+    from flask_login import current_user
 
     from shopper.models import utcnow
     from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
+    from shopper.services import store_reports
 
+    options = store_reports.parse_options(args or {}, pdf=True)
+    now = utcnow()
+    details = None
+    if options.store is not None or options.details is not None:
+        codes = (
+            [options.store]
+            if options.store is not None
+            else [r.store.code for r in comparison.stores]
+        )
+        details = store_reports.details(
+            comparison,
+            codes,
+            reader=current_user,
+            upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
+            today=now.date(),
+        )
     body = build_comparison_pdf(
         comparison,
         labels=_translated(DEFAULT_LABELS),
-        generated_at=utcnow(),
+        generated_at=now,
         filters=describe_filters(comparison),
         locale=str(get_locale()),
         font_cache=Path(current_app.instance_path) / "fonts",
+        targets=store_reports.targets(comparison),
+        chain_change=store_reports.chain_change(query, comparison),
+        details=details,
+        store=options.store,
     )
-    return _attachment(body, "application/pdf", filename(query, "pdf"))
+    name = filename(query, "pdf")
+    if options.store is not None:
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in options.store)
+        name = name.replace("comparison-", f"store-{safe}-", 1)
+    return _attachment(body, "application/pdf", name)

@@ -91,8 +91,10 @@ def comparison() -> object:
 @comparisons.cycle_collector_paused()
 def comparison_csv() -> object:
     """The comparison as CSV."""
-    query = comparisons.parse_query(_query_args())
-    return downloads.csv_response(comparisons.build(query), query)
+    args = _query_args()
+    with downloads.file_language(args):
+        query = comparisons.parse_query(args)
+        return downloads.csv_response(downloads.one_store(comparisons.build(query), args), query)
 
 
 @bp.get("/comparison.xlsx")
@@ -100,17 +102,21 @@ def comparison_csv() -> object:
 @comparisons.cycle_collector_paused()
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
-    query = comparisons.parse_query(_query_args())
-    return downloads.xlsx_response(comparisons.build(query), query)
+    args = _query_args()
+    with downloads.file_language(args):
+        query = comparisons.parse_query(args)
+        return downloads.xlsx_response(downloads.one_store(comparisons.build(query), args), query)
 
 
 @bp.get("/comparison.pdf")
 @roles(Role.OWNER, Role.COORDINATOR)
 @comparisons.cycle_collector_paused()
 def comparison_pdf() -> object:
-    """The comparison as a PDF for owners."""
-    query = comparisons.parse_query(_query_args())
-    return downloads.pdf_response(comparisons.build(query), query)
+    """The comparison as a PDF for owners (``details=stores``, ``store=CODE`` as the API)."""
+    args = _query_args()
+    with downloads.file_language(args):
+        query = comparisons.parse_query(args)
+        return downloads.pdf_response(comparisons.build(query), query, args)
 
 
 @bp.get("/stores/<code>")

@@ -766,3 +766,87 @@ if __name__ == "__main__":  # python -m tests.unit.test_pdf [stores]
     import sys
 
     print(bench_comparison_pdf(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, traced=True))
+
+
+# ---------------------------------------------------------------------------
+# The comparison PDF as a report an owner hands on: cover, store pages, one store
+
+
+TARGETS = {"overall": 80, "sections": {"welcome": 90}}
+
+
+def dropping_comparison():
+    """The fixture stores, with IST-02 and LHE-01 lower than in the period before."""
+    stores = fixture_stores()
+    scores = {
+        "IST-01": [91.0, 89.0],
+        "STO-01": [86.25],
+        "GBG-01": [77.5, 70.0],
+        "BKK-01": [72.0],
+        "IST-02": [64.0],
+        "LHE-01": [58.5],
+        "ANK-01": [40.0, 50.0],
+        "CMP-01": [69.0],
+    }
+    current = {code: sums(values) for code, values in scores.items()}
+    current["ANK-01"].critical_failures = 2
+    previous = {code: sums([values[0] - 4]) for code, values in scores.items()}
+    previous["IST-02"] = sums([75.0])  # −11.0 pts
+    previous["LHE-01"] = sums([61.0])  # −2.5 pts
+    return compare(
+        checklist="store-service",
+        title="Store service",
+        first_day=date(2026, 10, 1),
+        last_day=date(2026, 10, 31),
+        region=None,
+        competitors_included=True,
+        sections=SECTIONS,
+        questions=QUESTIONS,
+        stores=stores,
+        current=current,
+        previous=previous,
+    )
+
+
+def test_the_cover_says_score_against_target_and_before_best_worst_drops_and_criticals():
+    pdf = build_comparison_pdf(
+        dropping_comparison(),
+        labels={},
+        generated_at=GENERATED,
+        filters=FILTERS,
+        targets=TARGETS,
+        chain_change=-2.25,
+    )
+    cover = pdf_pages_text(pdf)[0]
+    lines = cover.splitlines()
+    # The own stores' mean: (90 + 86.25 + 73.75 + 72 + 64 + 58.5 + 45) / 7 = 69.93 → 69.9.
+    assert "69.9%" in lines
+    assert "−10.1 pts against the target (Target 80.0%)" in lines
+    assert "−2.3 pts against Aug 31, 2026 – Sep 30, 2026" in lines  # −2.25 rounds away
+    assert "Stores at or above the target: 2 of 7" in lines
+    assert "Stores with a critical failure: 1" in lines
+    best = lines.index("Best stores")
+    assert lines[best + 1 : best + 7] == [
+        "Kadıköy Şubesi",
+        "90.0",
+        "Södermalm",
+        "86.3",
+        "Göteborg Centrum",
+        "73.8",
+    ]
+    worst = lines.index("Weakest stores")
+    assert lines[worst + 1 : worst + 3] == ["Kızılay Şubesi", "45.0"]
+    drops = lines.index("Biggest drops")
+    assert lines[drops + 1 : drops + 3] == ["Beşiktaş Şubesi", "−11.0 pts"]
+    assert lines[drops + 4] == "−2.5 pts"  # the Urdu name extracts in presentation forms
+    assert "Target 80.0" in cover  # the target's line on the ranking chart
+    assert "Chain average 69.9" in cover
+    # The chain pages follow as before: the ranking table is on page 2.
+    assert "Ranking" in pdf_pages_text(pdf)[1]
+
+
+def test_the_cover_without_target_or_drops_says_so(comparison_pdf):
+    cover = pdf_pages_text(comparison_pdf)[0]
+    assert "No target set" in cover
+    assert "No store scored lower" in cover
+    assert "Previous period: Aug 31, 2026 – Sep 30, 2026" in cover
