@@ -574,3 +574,52 @@ def test_the_page_serves_both_kinds_of_store_pdf(client, history, auth):
         response = client.get(f"/reports/comparison.pdf?{PDF_QUERY}&{extra}")
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
     assert client.get(f"/reports/comparison.pdf?{PDF_QUERY}&store=NOPE").status_code == 404
+
+
+COMMENTS = {
+    "en": "Nobody said hello for two minutes.",
+    "tr": "İki dakika kimse selam vermedi; kasada sıra çok uzundu.",
+    "th": "ไม่มีพนักงานทักทายเลยเป็นเวลาสองนาที คิวที่แคชเชียร์ยาวมาก",
+    "ur": "دو منٹ تک کسی نے سلام نہیں کیا؛ کاؤنٹر پر قطار بہت لمبی تھی (10 لوگ)۔",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "tr", "th", "ur"])
+def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, language):
+    """The three PDFs rendered to PNG in tests/artifacts/ for a person to look at."""
+    import shutil
+    import subprocess
+
+    from shopper.models import Visit
+
+    if shutil.which("pdftoppm") is None or app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        pytest.skip("rendered once, on SQLite, where pdftoppm (poppler-utils) is installed")
+    with app.app_context():
+        visit = db.session.get(Visit, history["ids"][2])
+        answers = dict(visit.answers)
+        answers["q1"] = {**answers["q1"], "comment": COMMENTS[language]}
+        visit.answers = answers
+        db.session.commit()
+    made = {}
+    for kind, extra in (("chain", ""), ("stores", "&details=stores"), ("store", "&store=A")):
+        response = client.get(
+            f"/api/v1/comparison.pdf?{PDF_QUERY}{extra}&language={language}",
+            headers=history["owner"],
+        )
+        assert response.status_code == 200
+        name = f"pdf-{kind}-{language}"
+        for old in artifacts.glob(f"{name}-*.png"):
+            old.unlink()
+        source = artifacts / f"{name}.pdf"
+        source.write_bytes(response.data)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", str(source), str(artifacts / name)],
+            check=True,
+            timeout=120,
+        )
+        source.unlink()
+        made[kind] = sorted(artifacts.glob(f"{name}-*.png"))
+    assert made["chain"] and made["store"]
+    assert len(made["stores"]) == len(made["chain"]) + 4  # a page per ranked store
