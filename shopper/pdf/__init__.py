@@ -69,7 +69,11 @@ class Labels:
         a date after Urdu words keeps its digits in order.
         """
         template = self[key]
-        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in template):
+        if any(
+            unicodedata.bidirectional(c) in ("R", "AL")
+            for text in (template, *(v for v in params.values() if isinstance(v, str)))
+            for c in text
+        ):
             params = {name: _embedded(value) for name, value in params.items()}
         try:
             return template % params
@@ -115,6 +119,13 @@ def format_date(day: date, locale: str) -> str:
     from babel.dates import format_date as babel_date
 
     return babel_date(day, "medium", locale=_babel(locale))
+
+
+def format_list(items: Sequence[str], locale: str) -> str:
+    """Items joined as the language joins a list (``a, b and c``; Urdu's own comma)."""
+    from babel.lists import format_list as babel_list
+
+    return babel_list(list(items), style="standard", locale=_babel(locale)) if items else ""
 
 
 def format_month(day: date, locale: str) -> str:
@@ -502,23 +513,26 @@ def _footer_canvas(footer: FooterLines, fonts: Fonts, locale_rtl: bool) -> type[
                 rtl=locale_rtl,
                 fonts=fonts,
             )
+            # The page number sits at the end of the reader's line: on the left in
+            # a right-to-left language, the generation time at its start.
             right_width = draw_text(
                 self,
                 right,
-                width - MARGIN,
+                MARGIN if locale_rtl else width - MARGIN,
                 top - 6.6 * mm,
                 size=SMALL_SIZE,
                 bold=True,
-                align="right",
+                align="left" if locale_rtl else "right",
                 color=INK,
                 fonts=fonts,
             )
             draw_text(
                 self,
                 left,
-                MARGIN,
+                width - MARGIN if locale_rtl else MARGIN,
                 top - 6.6 * mm,
                 size=SMALL_SIZE,
+                align="right" if locale_rtl else "left",
                 max_width=span - right_width - 4 * mm,
                 color=MUTED,
                 fonts=fonts,

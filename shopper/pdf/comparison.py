@@ -40,6 +40,7 @@ from shopper.pdf import (
     format_change,
     format_count,
     format_date,
+    format_list,
     format_month,
     format_percent,
     format_points,
@@ -122,6 +123,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "no_target": N_("No target set"),
     "against_target": N_("%(points)s against the target"),
     "against_previous": N_("%(points)s against %(period)s"),
+    "against_chain": N_("%(points)s against the chain (%(chain)s)"),
     "stores_meeting_target": N_("Stores at or above the target: %(count)s of %(total)s"),
     "stores_with_critical": N_("Stores with a critical failure: %(count)s"),
     "best_stores": N_("Best stores"),
@@ -200,7 +202,7 @@ def build_comparison_pdf(
     *,
     labels: Mapping[str, str],
     generated_at: datetime,
-    filters: str,
+    filters: str | Sequence[str],
     locale: str = "en",
     font_cache: Path | None = None,
     targets: object = None,
@@ -242,7 +244,7 @@ def build_comparison_pdf(
             story += page.store_sections()
     stamp = text.format("generated", time=format_timestamp(generated_at))
 
-    def footer(number: int, total: int) -> tuple[str, str, str]:
+    def footer(number: int, total: int) -> tuple[str | Sequence[str], str, str]:
         return filters, stamp, text.format("page_of", page=number, pages=total)
 
     title = comparison.title
@@ -339,14 +341,9 @@ class _StorePages:
             gap = row.score - c.chain_score
             lines.append(
                 self.block(
-                    t["difference_to_chain"]
-                    + ": "
-                    + self.points(gap)
-                    + " ("
-                    + t["versus_chain"]
-                    + " "
-                    + self.percent(c.chain_score)
-                    + ")",
+                    t.format(
+                        "against_chain", points=self.points(gap), chain=self.percent(c.chain_score)
+                    ),
                     size=10,
                     bold=True,
                     color=_change_colour(gap),
@@ -423,7 +420,9 @@ class _StorePages:
                 self.block(identity, size=9, color=MUTED, space_after=4),
             ]
         if detail.visit_dates:
-            dates = ", ".join(format_date(day, self.locale) for day in detail.visit_dates)
+            dates = format_list(
+                [format_date(day, self.locale) for day in detail.visit_dates], self.locale
+            )
             out.append(self.block(t.format("visit_dates", dates=dates), size=9, space_after=6))
         if row is None or row.score is None:
             return [*out, self.block(t["not_in_period"], size=10)]
@@ -523,7 +522,8 @@ class _StorePages:
         )
         head[0] = "#"
         rows: list[list] = [head]
-        align = "right" if self.rtl else "left"
+        align = "left"  # the table mirrors it for a right-to-left reader
+        quote = "{}" if self.rtl else "“{}”"
         for number, lost in enumerate(detail.lost, start=1):
             question = questions.get(lost.code)
             text = question.info.text if question else lost.code
@@ -551,7 +551,7 @@ class _StorePages:
             for day, comment in lost.comments:
                 parts.append(
                     TextBlock(
-                        f"{format_date(day, self.locale)}: “{comment}”",
+                        f"{format_date(day, self.locale)}: " + quote.format(comment),
                         size=SMALL_SIZE,
                         color=MUTED,
                         align=align,
@@ -620,7 +620,7 @@ class _StorePages:
             rows.append(
                 [
                     self.cell(action.title, widths[0]),
-                    format_date(action.due_on, self.locale),
+                    self.cell(format_date(action.due_on, self.locale), widths[1]),
                     self.cell(t["overdue"], widths[2], color=BAD) if action.overdue else "",
                 ]
             )
@@ -832,9 +832,10 @@ class _Page(_StorePages):
     def standouts(self, own: Sequence[StoreRow]) -> Flowable:
         """Three short lists side by side: the best, the weakest, the biggest drops."""
         t = self.text
-        count = 3
+        # Three of each; a small chain splits its stores between the best and the weakest.
+        count = min(3, len(own) // 2) or len(own)
         best = list(own[:count])
-        worst = list(reversed(own[-count:])) if len(own) > count else []
+        worst = list(reversed(own[-count:])) if len(own) > 1 else []
         drops = sorted(
             (r for r in own if r.change is not None and round_pct(r.change) < 0),
             key=lambda r: (r.change, r.store.code),
@@ -876,7 +877,8 @@ class _Page(_StorePages):
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
             if self.rtl:
-                inner = [list(reversed(r)) for r in inner]
+                # The title stays in the first cell, which the span shows.
+                inner = inner[:1] + [list(reversed(r)) for r in inner[1:]]
                 widths.reverse()
             cells.append(Table(inner, colWidths=widths, style=style))
         if self.rtl:

@@ -451,7 +451,9 @@ def layout_fields(
     """Separate values on one line, each laid out on its own so one's digits never mix
     with the next one's letters; right to left they run from the right."""
     lines = [
-        layout_line(_one_line(field), size, bold=bold, fonts=fonts) for field in fields if field
+        layout_line(_one_line(field), size, bold=bold, rtl=True if rtl else None, fonts=fonts)
+        for field in fields
+        if field
     ]
     if rtl:
         lines.reverse()

@@ -125,15 +125,19 @@ def _translated(defaults: dict[str, str]) -> dict[str, str]:
     return {key: gettext(value) for key, value in defaults.items()}
 
 
-def describe_filters(comparison: Comparison) -> str:
-    """The filters in one line, for the PDF's footer."""
-    parts = [
+def describe_filters(comparison: Comparison) -> list[str]:
+    """The filters, for the PDF's footer: fields the footer joins in the reader's direction
+    (right to left in Urdu, the period's first day on the right)."""
+    return [
         comparison.title,
-        f"{comparison.first_day.isoformat()} – {comparison.last_day.isoformat()}",
+        _(
+            "%(first)s – %(last)s",
+            first=comparison.first_day.isoformat(),
+            last=comparison.last_day.isoformat(),
+        ),
         comparison.region or _("Whole chain"),
         _("competitors included") if comparison.competitors_included else _("competitors left out"),
     ]
-    return " · ".join(parts)
 
 
 def pdf_response(comparison: Comparison, query: ComparisonQuery, args=None) -> Response:

@@ -513,7 +513,7 @@ def test_details_stores_adds_a_section_per_store(app, client, history):
     store_a = next(page for page in sections if page.splitlines()[1] == "Store A")
     rank_a = next(s["rank"] for s in ranking["stores"] if s["code"] == "A")
     assert f"A · North · Rank {rank_a} of 4" in store_a
-    assert "Visits: Oct 3, 2026, Oct 20, 2026" in store_a
+    assert "Visits: Oct 3, 2026 and Oct 20, 2026" in store_a
     assert "Where the store lost points" in store_a
     assert "“Nobody said hello <b>&”" in store_a  # the comment, as the shopper typed it
     assert "Critical failures: visits failed: 1" in store_a
