@@ -50,6 +50,7 @@ RULE = colors.HexColor("#cbd2d9")
 HEADER_FILL = colors.HexColor("#e4e7eb")
 CELL_PADDING = 3
 NO_VALUE = "–"
+SMALL_TABLE_ROWS = 30
 
 
 class Labels:
@@ -296,6 +297,10 @@ def data_table(
     commands = list(table_style(fonts).getCommands()) + list(extra)
     if rtl:
         rows, widths, commands = mirror_table(rows, widths, commands)
+    if len(rows) <= SMALL_TABLE_ROWS:
+        # A store page's few rows: reportlab's own table splits them well enough, at
+        # half the cost of laying them out twice.
+        return Table(rows, colWidths=list(widths), repeatRows=1, style=TableStyle(commands))
     return PagedTable(rows, widths, commands)
 
 
