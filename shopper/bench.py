@@ -251,7 +251,12 @@ def _pdf_available() -> bool:
 
 
 def bench(built: Built, runs: int) -> list[Result]:
-    """Time every output for the newest month and for the whole history."""
+    """Time every output for the newest month and for the whole history.
+
+    ``BENCH_ONLY`` (operations separated by commas, e.g. ``store PDF,stores PDF``)
+    times only those.
+    """
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
     from shopper.services import accounts, comparisons, synthetic
 
     app = built.app
@@ -322,16 +327,24 @@ def bench(built: Built, runs: int) -> list[Result]:
             ("GROUP BY", yardstick),
         ]
         for operation, run in operations:
+            if only and operation not in only:
+                continue
             if run is None:
                 results.append(Result(backend, operation, period, [], note="n/a"))
                 continue
             results.append(measure(backend, operation, period, run, runs))
-        if period == "1 month" and _pdf_available():
+        if (
+            period == "1 month"
+            and _pdf_available()
+            and (not only or {"store PDF", "stores PDF"} & only)
+        ):
             results += _store_pdfs(built, api, bearer, args, runs)
     # What keeping the sums costs a reviewer: withdrawing and approving again
     # one visit of the newest month, and one of the oldest (whose running sums
     # reach through every month since).
     for period, month in (("newest month", built.last_month), ("oldest month", built.first_month)):
+        if only and "re-approve" not in only:
+            break
         with app.app_context():
             visit_id = db.session.execute(
                 text(

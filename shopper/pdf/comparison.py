@@ -504,15 +504,15 @@ class _StorePages:
                 extra.append(("FONTNAME", (1, index), (1, index), self.fonts.name(LATIN, True)))
         return [
             Spacer(1, 8),
-            heading(t["heat_map"], self.fonts, size=11),
+            self.heading(t["heat_map"]),
             self.table(rows, widths, extra),
         ]
 
     def store_lost_points(self, row: StoreRow, detail: StoreDetail) -> list[Flowable]:
         t = self.text
-        out: list[Flowable] = [CondPageBreak(80), heading(t["lost_points"], self.fonts, size=11)]
+        out: list[Flowable] = [CondPageBreak(80), self.heading(t["lost_points"])]
         if not detail.lost:
-            return [*out, note(t["no_lost_points"], self.fonts)]
+            return [*out, self.block(t["no_lost_points"], color=MUTED)]
         questions = {q.info.code: q for q in self.comparison.questions}
         sections = {s.code: s.title for s in self.comparison.sections}
         widths = [18.0, 0.0, 50.0, 50.0, 50.0]
@@ -586,9 +586,9 @@ class _StorePages:
                 photo.question, photo.question
             )
             cells.append(
-                [image, TextBlock(caption, size=SMALL_SIZE, color=MUTED, fonts=self.fonts)]
+                [image, self.block(caption, size=SMALL_SIZE, color=MUTED)]
                 if image is not None
-                else [TextBlock(caption, size=SMALL_SIZE, color=MUTED, fonts=self.fonts)]
+                else [self.block(caption, size=SMALL_SIZE, color=MUTED)]
             )
         grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
         grid[-1] += [""] * (per_row - len(grid[-1]))
@@ -604,7 +604,7 @@ class _StorePages:
         )
         return [
             CondPageBreak(side + 40),
-            heading(self.text["photos"], self.fonts, size=11),
+            self.heading(self.text["photos"]),
             table,
         ]
 
@@ -626,7 +626,7 @@ class _StorePages:
             )
         return [
             CondPageBreak(60),
-            heading(t["actions"], self.fonts, size=11),
+            self.heading(t["actions"]),
             self.table(rows, widths, extra),
         ]
 
@@ -697,6 +697,10 @@ class _Page(_StorePages):
         """A paragraph that starts on the reader's side."""
         options.setdefault("align", "right" if self.rtl else "left")
         return TextBlock(text, size=size, fonts=self.fonts, **options)
+
+    def heading(self, text: str) -> TextBlock:
+        """A store page's heading, on the reader's side."""
+        return self.block(text, size=11, bold=True, space_before=8, space_after=4)
 
     def date_range(self, first, last) -> str:
         return self.text.format(

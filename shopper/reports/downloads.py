@@ -132,8 +132,9 @@ def describe_filters(comparison: Comparison) -> list[str]:
         comparison.title,
         _(
             "%(first)s – %(last)s",
-            first=comparison.first_day.isoformat(),
-            last=comparison.last_day.isoformat(),
+            # Each date isolated: after Urdu letters its digits would run right to left.
+            first=f"\u2066{comparison.first_day.isoformat()}\u2069",
+            last=f"\u2066{comparison.last_day.isoformat()}\u2069",
         ),
         comparison.region or _("Whole chain"),
         _("competitors included") if comparison.competitors_included else _("competitors left out"),

@@ -981,3 +981,31 @@ def test_store_pages_render_in_every_script(tmp_path, locale):
             store=store,
         )
         assert render_png(pdf, name, 1, 6 if store is None else None)
+
+
+def test_an_urdu_footer_runs_from_the_right_with_the_periods_first_day_first():
+    pdf = build_comparison_pdf(
+        fixture_comparison(),
+        labels={"page_of": "صفحہ %(page)s از %(pages)s"},
+        generated_at=GENERATED,
+        # As describe_filters gives them: each date isolated, the range in Urdu words.
+        filters=[
+            "Store service",
+            "\u20662026-10-01\u2069 تا \u20662026-10-31\u2069",
+            "تمام اسٹورز",
+        ],
+        locale="ur",
+        store="LHE-01",
+    )
+    placed: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            placed.append((text, tm[4], tm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    x = {text.strip(): left for text, left, _ in placed}
+    # Read from the right: the checklist, the first day, the last day; the page number
+    # at the left end of the line below.
+    assert x["Store service"] > x["2026-10-01"] > x["2026-10-31"]
+    assert x["Generated 2026-11-03 14:05 UTC"] > x["1"]
