@@ -574,6 +574,8 @@ def test_the_page_serves_both_kinds_of_store_pdf(client, history, auth):
         response = client.get(f"/reports/comparison.pdf?{PDF_QUERY}&{extra}")
         assert response.status_code == 200 and response.data[:5] == b"%PDF-"
     assert client.get(f"/reports/comparison.pdf?{PDF_QUERY}&store=NOPE").status_code == 404
+    page = client.get(f"/reports/comparison?{PDF_QUERY}").get_data(as_text=True)
+    assert "details=stores" in page and "PDF with a page per store" in page
 
 
 COMMENTS = {
