@@ -948,7 +948,7 @@ class _Page(_StorePages):
                 extra.append(("TEXTCOLOR", (6, index), (6, index), GOOD if change > 0 else BAD))
             if row.critical_failures:
                 extra.append(("TEXTCOLOR", (7, index), (7, index), BAD))
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
     def ranking_chart(self, cover: bool = False) -> Flowable:
         """Every store's score as a bar, best first, with the chain average and the target.
@@ -1151,7 +1151,7 @@ class _Page(_StorePages):
         extra.append(("LINEAFTER", (0, 0), (-1, -1), 1, colors.white))
         if overall:
             extra.append(("FONTNAME", (-1, 1), (-1, -1), self.fonts.name(LATIN, True)))
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
     def heat_legend(self) -> Flowable:
         t = self.text
@@ -1300,7 +1300,7 @@ class _Page(_StorePages):
             ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
             ("FONTNAME", (3, 1), (3, -1), self.fonts.name(LATIN, True)),
         ]
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
     # -- regions, competitors, not visited -----------------------------------
 
@@ -1336,7 +1336,7 @@ class _Page(_StorePages):
             ("FONTNAME", (0, -1), (-1, -1), self.fonts.name(LATIN, True)),
             ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ]
-        return [*out, data_table(rows, widths, self.fonts, extra=extra)]
+        return [*out, self.table(rows, widths, extra)]
 
     def competitors(self) -> list[Flowable]:
         c = self.comparison
@@ -1350,7 +1350,7 @@ class _Page(_StorePages):
             else None
         )
         widths = [WIDTH / 4] * 4
-        summary = data_table(
+        summary = self.table(
             [
                 self.headers(
                     ("chain_score", "competitor_benchmark", "difference", "competitor_stores"),
@@ -1365,8 +1365,7 @@ class _Page(_StorePages):
                 ],
             ],
             widths,
-            self.fonts,
-            extra=[
+            [
                 ("FONTSIZE", (0, 1), (-1, 1), 12),
                 ("LEADING", (0, 1), (-1, 1), 15),
                 ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
@@ -1397,7 +1396,7 @@ class _Page(_StorePages):
                     format_score(row.score, self.locale),
                 ]
             )
-        return data_table(table, widths, self.fonts, extra=[("ALIGN", (4, 0), (-1, -1), "RIGHT")])
+        return self.table(table, widths, [("ALIGN", (4, 0), (-1, -1), "RIGHT")])
 
     def not_visited(self) -> list[Flowable]:
         c = self.comparison
@@ -1418,7 +1417,7 @@ class _Page(_StorePages):
                     self.cell(flag, widths[3], color=RIVAL_COLOUR) if store.competitor else "",
                 ]
             )
-        return [*out, data_table(rows, widths, self.fonts)]
+        return [*out, self.table(rows, widths)]
 
 
 @dataclass
