@@ -146,8 +146,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "points_lost": N_("Points lost"),
     "comments": N_("What the shoppers wrote"),
     "no_lost_points": N_("The store lost no points in this period."),
-    "critical_list": N_("Critical failures"),
-    "critical_times": N_("visits failed: %(count)s"),
+    "critical_times": N_("Critical failure, visits: %(count)s"),
     "photos": N_("Photos of failed items"),
     "actions": N_("Open actions"),
     "action": N_("Action"),
@@ -535,9 +534,7 @@ class _StorePages:
             if lost.critical_failures:
                 parts.append(
                     TextBlock(
-                        t["critical_list"]
-                        + ": "
-                        + t.format(
+                        t.format(
                             "critical_times",
                             count=format_count(lost.critical_failures, self.locale),
                         ),

@@ -516,7 +516,7 @@ def test_details_stores_adds_a_section_per_store(app, client, history):
     assert "Visits: Oct 3, 2026 and Oct 20, 2026" in store_a
     assert "Where the store lost points" in store_a
     assert "“Nobody said hello <b>&”" in store_a  # the comment, as the shopper typed it
-    assert "Critical failures: visits failed: 1" in store_a
+    assert "Critical failure, visits: 1" in store_a
     assert "Photos of failed items" in store_a
     assert "Open actions" in store_a  # the approval opened one for the critical Q1
     a_page = pages.index(store_a)

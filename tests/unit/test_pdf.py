@@ -914,7 +914,7 @@ def test_store_sections_show_figures_lost_points_comments_photos_and_actions(tmp
     # The points lost, most first, with the shoppers' comments; markup prints as written.
     assert page.index("Was the shopper greeted?") < page.index("How good was the advice?")
     assert f"Oct 3, 2026: “{INJECTION}”" in page
-    assert "Critical failures: visits failed: 1" in page
+    assert "Critical failure, visits: 1" in page
     assert "Photos of failed items" in page and "Open actions" in page and "overdue" in page
     assert len(reader.pages[sections[0]].images) == 1
 
