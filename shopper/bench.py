@@ -54,7 +54,11 @@ TARGETS = {
     ("JSON", "1 month"): (0.3, None),
     ("JSON", "all months"): (1.0, None),
     ("PDF", "1 month"): (5.0, 300.0),
+    # One store's own report (store=CODE), and a section per store for ~200 stores.
+    ("store PDF", "1 month"): (1.0, None),
+    ("stores PDF", "1 month"): (20.0, 400.0),
 }
+DETAILED_STORES = 200
 YARDSTICK = """
 SELECT a.store_id, q.question_code, SUM(q.earned), SUM(q.possible), COUNT(*)
 FROM visit_question_scores q
@@ -247,7 +251,12 @@ def _pdf_available() -> bool:
 
 
 def bench(built: Built, runs: int) -> list[Result]:
-    """Time every output for the newest month and for the whole history."""
+    """Time every output for the newest month and for the whole history.
+
+    ``BENCH_ONLY`` (operations separated by commas, e.g. ``store PDF,stores PDF``)
+    times only those.
+    """
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
     from shopper.services import accounts, comparisons, synthetic
 
     app = built.app
@@ -318,14 +327,24 @@ def bench(built: Built, runs: int) -> list[Result]:
             ("GROUP BY", yardstick),
         ]
         for operation, run in operations:
+            if only and operation not in only:
+                continue
             if run is None:
                 results.append(Result(backend, operation, period, [], note="n/a"))
                 continue
             results.append(measure(backend, operation, period, run, runs))
+        if (
+            period == "1 month"
+            and _pdf_available()
+            and (not only or {"store PDF", "stores PDF"} & only)
+        ):
+            results += _store_pdfs(built, api, bearer, args, runs)
     # What keeping the sums costs a reviewer: withdrawing and approving again
     # one visit of the newest month, and one of the oldest (whose running sums
     # reach through every month since).
     for period, month in (("newest month", built.last_month), ("oldest month", built.first_month)):
+        if only and "re-approve" not in only:
+            break
         with app.app_context():
             visit_id = db.session.execute(
                 text(
@@ -353,6 +372,42 @@ def bench(built: Built, runs: int) -> list[Result]:
 
         results.append(measure(backend, "re-approve", period, review, runs))
     return results
+
+
+def _store_pdfs(
+    built: Built, api, bearer: dict[str, str], args: dict[str, str], runs: int
+) -> list[Result]:
+    """One store's report, and the PDF with a section per store of the region whose
+    number of stores is nearest ``DETAILED_STORES`` (the whole chain when smaller)."""
+    with built.app.app_context():
+        counts = db.session.execute(
+            text("SELECT region, COUNT(*) FROM stores WHERE NOT competitor GROUP BY region")
+        ).all()
+        code = db.session.execute(
+            text("SELECT code FROM stores WHERE NOT competitor ORDER BY id LIMIT 1")
+        ).scalar_one()
+        db.session.remove()
+    total = sum(count for _, count in counts)
+    region, stores = min(counts, key=lambda row: abs(row[1] - DETAILED_STORES))
+    detailed = {**args, "details": "stores"}
+    if total <= DETAILED_STORES:
+        stores = total
+    else:
+        detailed["region"] = region
+
+    def fetch(query: dict[str, str]) -> Callable[[], int]:
+        def request() -> int:
+            response = api.get("/api/v1/comparison.pdf", query_string=query, headers=bearer)
+            if response.status_code != 200 or "pdf" not in response.content_type:
+                raise RuntimeError(f"comparison.pdf {query}: {response.status_code}")
+            return len(response.get_data())
+
+        return request
+
+    one = measure(built.backend, "store PDF", "1 month", fetch({**args, "store": code}), runs)
+    many = measure(built.backend, "stores PDF", "1 month", fetch(detailed), min(runs, 3))
+    many.note = f"{stores:,} stores"
+    return [one, many]
 
 
 # -- the table --------------------------------------------------------------
@@ -398,6 +453,8 @@ def table(results: list[Result]) -> str:
             "build": f"{r.size:,} stores",
             "re-approve": "withdraw+approve",
         }.get(r.operation, f"{r.size / 1024:,.0f} kB")
+        if r.note:
+            output = f"{output}, {r.note}"
         rows.append(
             (
                 r.backend,
@@ -497,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
         " is generated in another process, and each database is measured in a fresh process"
         " of its own). traced: tracemalloc peak of the warm-up run."
         "\nbuild: the comparison service alone (queries + domain), no output format."
+        "\nstore PDF: one store's own report (store=CODE); stores PDF: the chain's PDF with a"
+        " section per store (details=stores) for the region with nearest 200 stores, 3 runs at most."
         "\nGROUP BY: the yardstick, one SQL GROUP BY store × question over the period's answer rows."
         "\nre-approve: one visit's approval withdrawn and given again through the review API,"
         " each updating the monthly and running sums (oldest month: its running sums run"

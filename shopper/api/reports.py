@@ -14,8 +14,9 @@ from shopper.services import comparisons
 
 
 def _comparison():
+    """The query and its comparison, narrowed to ``store=CODE`` when asked (not for the PDF)."""
     query = comparisons.parse_query(request.args.to_dict())
-    return query, comparisons.build(query)
+    return query, downloads.one_store(comparisons.build(query), request.args)
 
 
 @bp.get("/comparison")
@@ -72,7 +73,8 @@ def comparison_xlsx(args: dict[str, str]) -> object:
 @bp.fails(404, 422)
 @comparisons.cycle_collector_paused()
 def comparison_pdf(args: dict[str, str]) -> object:
-    """The comparison as a PDF for owners."""
+    """The comparison as a PDF for owners: with ``details=stores`` a section per store
+    after the chain pages; with ``store=CODE`` that store's own report."""
     with downloads.file_language():
-        query, built = _comparison()
-        return downloads.pdf_response(built, query)
+        query = comparisons.parse_query(request.args.to_dict())
+        return downloads.pdf_response(comparisons.build(query), query, request.args)

@@ -608,6 +608,11 @@ class ComparisonQuery(Query):
     region = fields.String()
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
     compare = fields.String(validate=validate.OneOf(list(COMPARE_WITH)))
+    store = fields.String(metadata={"description": "One store's code: its own report"})
+    details = fields.String(
+        validate=validate.OneOf(["stores"]),
+        metadata={"description": "PDF only: a section per store after the chain pages"},
+    )
 
 
 class ComparisonFileQuery(ComparisonQuery):

@@ -50,6 +50,7 @@ RULE = colors.HexColor("#cbd2d9")
 HEADER_FILL = colors.HexColor("#e4e7eb")
 CELL_PADDING = 3
 NO_VALUE = "–"
+SMALL_TABLE_ROWS = 30
 
 
 class Labels:
@@ -69,7 +70,11 @@ class Labels:
         a date after Urdu words keeps its digits in order.
         """
         template = self[key]
-        if any(unicodedata.bidirectional(c) in ("R", "AL") for c in template):
+        if any(
+            unicodedata.bidirectional(c) in ("R", "AL")
+            for text in (template, *(v for v in params.values() if isinstance(v, str)))
+            for c in text
+        ):
             params = {name: _embedded(value) for name, value in params.items()}
         try:
             return template % params
@@ -115,6 +120,13 @@ def format_date(day: date, locale: str) -> str:
     from babel.dates import format_date as babel_date
 
     return babel_date(day, "medium", locale=_babel(locale))
+
+
+def format_list(items: Sequence[str], locale: str) -> str:
+    """Items joined as the language joins a list (``a, b and c``; Urdu's own comma)."""
+    from babel.lists import format_list as babel_list
+
+    return babel_list(list(items), style="standard", locale=_babel(locale)) if items else ""
 
 
 def format_month(day: date, locale: str) -> str:
@@ -269,14 +281,73 @@ def header_cells(
 
 
 def data_table(
-    rows: list[list], widths: Sequence[float], fonts: Fonts, *, extra: Sequence[tuple] = ()
+    rows: list[list],
+    widths: Sequence[float],
+    fonts: Fonts,
+    *,
+    extra: Sequence[tuple] = (),
+    rtl: bool = False,
 ) -> Flowable:
     """A table whose first row is a header repeated on every page it runs over.
 
     ``extra`` style commands address rows of ``rows`` (0 is the header, -1 the
-    last row) as reportlab's do.
+    last row) as reportlab's do. With ``rtl`` the table reads from the right:
+    its first column is drawn rightmost and every alignment is mirrored.
     """
-    return PagedTable(rows, widths, list(table_style(fonts).getCommands()) + list(extra))
+    commands = list(table_style(fonts).getCommands()) + list(extra)
+    if rtl:
+        rows, widths, commands = mirror_table(rows, widths, commands)
+    if len(rows) <= SMALL_TABLE_ROWS:
+        # A store page's few rows: reportlab's own table splits them well enough, at
+        # half the cost of laying them out twice.
+        return Table(rows, colWidths=list(widths), repeatRows=1, style=TableStyle(commands))
+    return PagedTable(rows, widths, commands)
+
+
+_MIRRORED_ALIGN = {"LEFT": "RIGHT", "RIGHT": "LEFT", "left": "right", "right": "left"}
+_SIDE_COMMANDS = {
+    "LEFTPADDING": "RIGHTPADDING",
+    "RIGHTPADDING": "LEFTPADDING",
+    "LINEBEFORE": "LINEAFTER",
+    "LINEAFTER": "LINEBEFORE",
+}
+
+
+def mirror_table(
+    rows: list[list], widths: Sequence[float], commands: Sequence[tuple]
+) -> tuple[list[list], list[float], list[tuple]]:
+    """A table laid out right to left: columns reversed, alignments and sides swapped.
+
+    Plain string cells start on the right (an ``ALIGN RIGHT`` for the whole
+    table comes first, so a command that right-aligned figures now puts them
+    on the left, the end of a right-to-left line); TextBlocks told to align
+    left or right are told the other.
+    """
+    count = len(widths)
+
+    def column(index: int) -> int:
+        return count - 1 - (index + count if index < 0 else index)
+
+    mirrored: list[tuple] = [("ALIGN", (0, 0), (-1, -1), "RIGHT")]
+    for name, (c0, r0), (c1, r1), *args in commands:
+        a, b = column(c0), column(c1)
+        name = _SIDE_COMMANDS.get(name, name)
+        if name == "ALIGN":
+            args = [_MIRRORED_ALIGN.get(args[0], args[0]), *args[1:]]
+        mirrored.append((name, (min(a, b), r0), (max(a, b), r1), *args))
+    flipped = []
+    for row in rows:
+        cells = []
+        for value in reversed(row):
+            if isinstance(value, TextBlock) and value.align in ("left", "right"):
+                value.align = _MIRRORED_ALIGN[value.align]
+            elif isinstance(value, list):
+                for part in value:
+                    if isinstance(part, TextBlock) and part.align in ("left", "right"):
+                        part.align = _MIRRORED_ALIGN[part.align]
+            cells.append(value)
+        flipped.append(cells)
+    return flipped, list(reversed(widths)), mirrored
 
 
 class PagedTable(Flowable):
@@ -447,23 +518,26 @@ def _footer_canvas(footer: FooterLines, fonts: Fonts, locale_rtl: bool) -> type[
                 rtl=locale_rtl,
                 fonts=fonts,
             )
+            # The page number sits at the end of the reader's line: on the left in
+            # a right-to-left language, the generation time at its start.
             right_width = draw_text(
                 self,
                 right,
-                width - MARGIN,
+                MARGIN if locale_rtl else width - MARGIN,
                 top - 6.6 * mm,
                 size=SMALL_SIZE,
                 bold=True,
-                align="right",
+                align="left" if locale_rtl else "right",
                 color=INK,
                 fonts=fonts,
             )
             draw_text(
                 self,
                 left,
-                MARGIN,
+                width - MARGIN if locale_rtl else MARGIN,
                 top - 6.6 * mm,
                 size=SMALL_SIZE,
+                align="right" if locale_rtl else "left",
                 max_width=span - right_width - 4 * mm,
                 color=MUTED,
                 fonts=fonts,

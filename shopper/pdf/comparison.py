@@ -7,8 +7,9 @@ rounded only for display with :func:`shopper.domain.scoring.round_pct`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from shopper.domain.comparison import Comparison, QuestionRow, StoreRow
 from shopper.domain.i18n import N_, is_rtl_language
 from shopper.domain.scoring import round_pct
+from shopper.domain.store_report import StoreDetail, Targets
 from shopper.pdf import (
     BODY_SIZE,
     CONTENT_WIDTH,
@@ -38,8 +40,10 @@ from shopper.pdf import (
     format_change,
     format_count,
     format_date,
+    format_list,
     format_month,
     format_percent,
+    format_points,
     format_score,
     format_timestamp,
     header_cells,
@@ -87,7 +91,9 @@ DEFAULT_LABELS: dict[str, str] = {
     "competitor_average": N_("Competitors %(score)s"),
     "target_line": N_("Target %(score)s"),
     "below_target": N_("below target"),
-    "target_caption": N_("The red dashed line is the target: %(met)s of %(total)s stores meet it."),
+    "target_caption": N_(
+        "The green dashed line is the target: %(met)s of %(total)s stores meet it."
+    ),
     "no_stores": N_("No store has a counted visit in this period."),
     "heat_map": N_("Scores by section"),
     "overall": N_("Overall"),
@@ -117,6 +123,42 @@ DEFAULT_LABELS: dict[str, str] = {
     "all_visited": N_("Every store in the comparison was visited."),
     "page_of": N_("Page %(page)s of %(pages)s"),
     "generated": N_("Generated %(time)s"),
+    # The cover's message.
+    "points": N_("%(value)s pts"),
+    "target": N_("Target"),
+    "target_value": N_("Target %(target)s"),
+    "no_target": N_("No target set"),
+    "against_target": N_("%(points)s against the target"),
+    "against_previous": N_("%(points)s against %(period)s"),
+    "against_chain": N_("%(points)s against the chain (%(chain)s)"),
+    "stores_meeting_target": N_("Stores at or above the target: %(count)s of %(total)s"),
+    "stores_with_critical": N_("Stores with a critical failure: %(count)s"),
+    "best_stores": N_("Best stores"),
+    "worst_stores": N_("Weakest stores"),
+    "biggest_drops": N_("Biggest drops"),
+    "no_drops": N_("No store scored lower than in the previous period."),
+    # A store's pages.
+    "store_pages": N_("Store by store"),
+    "store_report": N_("Store report"),
+    "store_score": N_("Store score"),
+    "rank_of": N_("Rank %(rank)s of %(count)s"),
+    "versus_chain": N_("Chain"),
+    "difference_to_chain": N_("Against the chain"),
+    "difference_to_target": N_("Against the target"),
+    "section": N_("Section"),
+    "store_column": N_("This store"),
+    "visit_dates": N_("Visits: %(dates)s"),
+    "lost_points": N_("Where the store lost points"),
+    "points_lost": N_("Points lost"),
+    "comments": N_("What the shoppers wrote"),
+    "no_lost_points": N_("The store lost no points in this period."),
+    "critical_times": N_("Critical failure, visits: %(count)s"),
+    "photos": N_("Photos of failed items"),
+    "actions": N_("Open actions"),
+    "action": N_("Action"),
+    "due": N_("Due"),
+    "overdue": N_("overdue"),
+    "not_in_period": N_("This store has no counted visit in this period."),
 }
 LABEL_KEYS: tuple[str, ...] = tuple(DEFAULT_LABELS)
 
@@ -133,9 +175,19 @@ HEAT = {
     "none": colors.HexColor("#e4e7eb"),
 }
 LABELLED_BARS = 40
+COVER_LABELLED_BARS = 22
+COVER_CHART_HEIGHT = 250.0
 TOP_QUESTIONS = 10
 HEAT_STORE_WIDTH = 150.0
 HEAT_MIN_COLUMN = 46.0
+
+
+def _change_colour(change: float | None):
+    """Green for a rise, red for a drop, ink for none (judged on the printed value)."""
+    rounded = round_pct(change)
+    if not rounded:
+        return INK
+    return GOOD if rounded > 0 else BAD
 
 
 def heat_band(score: float | None) -> str:
@@ -155,52 +207,472 @@ def build_comparison_pdf(
     *,
     labels: Mapping[str, str],
     generated_at: datetime,
-    filters: str,
+    filters: str | Sequence[str],
     locale: str = "en",
     font_cache: Path | None = None,
     appendix: Callable[[Fonts], list[Flowable]] | None = None,
+    targets: object = None,
+    details: Mapping[str, StoreDetail] | None = None,
+    store: str | None = None,
+    chain_change: float | None = None,
 ) -> bytes:
     """The comparison as a PDF: every page's footer has its number, the time and the filters.
 
     ``appendix`` adds parts after the comparison's own (the follow-up actions).
+    ``targets``: the checklist's (``{"overall", "sections"}``; by default the
+    comparison's own when it carries them). ``details``: per store code, what
+    its pages show; with them a section per store follows the chain pages.
+    ``store``: that store's own report (its cover and its section) instead.
+    ``chain_change``: the chain score less the previous period's, in points
+    (by default the comparison's own when it carries it).
     """
     fonts = register_fonts(font_cache)
     text = Labels(DEFAULT_LABELS, labels)
-    page = _Page(comparison, text, locale, fonts)
+    if targets is None:
+        targets = getattr(comparison, "targets", None)
+    if chain_change is None:
+        chain_change = getattr(comparison, "chain_change", None)
+    page = _Page(comparison, text, locale, fonts, Targets.of(targets), details or {}, chain_change)
     story: list[Flowable] = []
-    story += page.cover(generated_at)
-    story.append(PageBreak())
-    story += page.ranking()
-    story += page.heat_map()
-    story += page.trend()
-    story += page.questions()
-    story += page.regions()
-    story += page.competitors()
-    story += page.not_visited()
-    if appendix is not None:
-        story += appendix(fonts)
+    if store is not None:
+        story += page.store_cover(store)
+        story += page.store_section(store, first=True)
+    else:
+        story += page.cover(generated_at)
+        story.append(PageBreak())
+        story += page.ranking()
+        story += page.heat_map()
+        story += page.trend()
+        story += page.questions()
+        story += page.regions()
+        story += page.competitors()
+        story += page.not_visited()
+        if details is not None:
+            story += page.store_sections()
+        if appendix is not None:
+            story += appendix(fonts)
     stamp = text.format("generated", time=format_timestamp(generated_at))
 
-    def footer(number: int, total: int) -> tuple[str, str, str]:
+    def footer(number: int, total: int) -> tuple[str | Sequence[str], str, str]:
         return filters, stamp, text.format("page_of", page=number, pages=total)
 
+    title = comparison.title
+    if store is not None:
+        row = page.row(store)
+        title = f"{row.store.name if row else store} – {comparison.title}"
     return build_document(
         story,
-        title=f"{text['document_title']} – {comparison.title}",
+        title=f"{text['store_report' if store else 'document_title']} – {title}",
         footer=footer,
         fonts=fonts,
-        rtl=is_rtl_language(locale),
+        rtl=page.rtl,
     )
 
 
+class _StorePages:
+    """A store's own pages: its cover (one store's report) and its section."""
+
+    # Mixed into _Page: these methods read its comparison, labels and details.
+
+    def chain_sections(self) -> dict[str, float | None]:
+        """The chain's section scores: the mean of its own stores' (competitors apart)."""
+        cached = getattr(self, "_chain_sections", None)
+        if cached is None:
+            own = [r for r in self.comparison.stores if not r.store.competitor]
+            cached = {}
+            for section in self.comparison.sections:
+                values = [r.sections.get(section.code) for r in own]
+                values = [v for v in values if v is not None]
+                cached[section.code] = sum(values) / len(values) if values else None
+            self._chain_sections = cached
+        return cached
+
+    def ranked_count(self) -> int:
+        return sum(1 for r in self.comparison.stores if r.score is not None)
+
+    def store_sections(self) -> list[Flowable]:
+        """A section per store of the ranking (best first), each from a new page."""
+        out: list[Flowable] = []
+        for row in self.comparison.stores:
+            out.append(PageBreak())
+            out += self.store_section(row.store.code, first=False)
+        return out
+
+    def store_identity(self, code: str) -> tuple[str, str]:
+        """The store's name and its line of code, region and rank."""
+        row = self.row(code)
+        info = (
+            row.store
+            if row
+            else next((s for s in self.comparison.not_visited if s.code == code), None)
+        )
+        name = info.name if info else code
+        parts = [code]
+        if info and info.region:
+            parts.append(info.region)
+        if row and row.score is not None:
+            parts.append(
+                self.text.format(
+                    "rank_of",
+                    rank=format_count(row.rank, self.locale),
+                    count=format_count(self.ranked_count(), self.locale),
+                )
+            )
+        if info and info.competitor:
+            parts.append(self.text["competitor_flag"])
+        return name, " · ".join(parts)
+
+    def store_cover(self, code: str) -> list[Flowable]:
+        """One store's report opens with its message: score against chain, target and before."""
+        c = self.comparison
+        t = self.text
+        row = self.row(code)
+        name, identity = self.store_identity(code)
+        out: list[Flowable] = [
+            self.block(t["store_report"], size=11, color=MUTED, space_after=2),
+            self.block(name, size=20, bold=True, space_after=2),
+            self.block(identity, size=10, color=MUTED, space_after=2),
+            self.block(
+                c.title + " · " + self.date_range(c.first_day, c.last_day),
+                size=10,
+                color=MUTED,
+                space_after=10,
+            ),
+        ]
+        if row is None or row.score is None:
+            return [*out, self.block(t["not_in_period"], size=11)]
+        target = self.targets.overall
+        lines = [
+            self.block(self.percent(row.score), size=30, bold=True),
+            self.block(t["store_score"], size=9, color=MUTED, space_after=4),
+        ]
+        if c.chain_score is not None:
+            gap = row.score - c.chain_score
+            lines.append(
+                self.block(
+                    t.format(
+                        "against_chain", points=self.points(gap), chain=self.percent(c.chain_score)
+                    ),
+                    size=10,
+                    bold=True,
+                    color=_change_colour(gap),
+                )
+            )
+        if target is not None:
+            gap = row.score - target
+            lines.append(
+                self.block(
+                    t.format("against_target", points=self.points(gap))
+                    + " ("
+                    + t.format("target_value", target=self.percent(target))
+                    + ")",
+                    size=10,
+                    bold=True,
+                    color=GOOD if round_pct(gap) >= 0 else BAD,
+                )
+            )
+        else:
+            lines.append(self.block(t["no_target"], size=10, color=MUTED))
+        previous = self.date_range(c.previous_first_day, c.previous_last_day)
+        if row.change is not None:
+            lines.append(
+                self.block(
+                    t.format("against_previous", points=self.points(row.change), period=previous),
+                    size=10,
+                    bold=True,
+                    color=_change_colour(row.change),
+                )
+            )
+        else:
+            lines.append(self.block(t["previous_period"] + ": " + previous, size=10))
+        side = [
+            self.block(
+                format_count(row.critical_failures, self.locale),
+                size=30,
+                bold=True,
+                color=BAD if row.critical_failures else INK,
+            ),
+            self.block(t["critical_failures"], size=9, color=MUTED, space_after=4),
+            self.block(t["visits_counted"] + ": " + format_count(row.visits, self.locale), size=9),
+        ]
+        left, right = WIDTH * 0.62, WIDTH * 0.38
+        cells, widths = [lines, side], [left, right]
+        if self.rtl:
+            cells.reverse()
+            widths.reverse()
+        box = Table([cells], colWidths=widths)
+        box.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f5f7fa")),
+                ("LINEAFTER", (0, 0), (0, -1), 3, colors.white),
+                ("TOPPADDING", (0, 0), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ]
+        )
+        return [*out, box, Spacer(1, 12)]
+
+    def store_section(self, code: str, *, first: bool) -> list[Flowable]:
+        """The store's figures, its sections against the chain, where it lost points (with
+        the shoppers' comments), its photos of failed items and its open actions."""
+        t = self.text
+        row = self.row(code)
+        detail = self.details.get(code, StoreDetail())
+        out: list[Flowable] = []
+        if not first:
+            name, identity = self.store_identity(code)
+            out += [
+                self.block(t["store_pages"], size=9, color=MUTED),
+                self.block(name, size=16, bold=True, space_after=1),
+                self.block(identity, size=9, color=MUTED, space_after=4),
+            ]
+        if detail.visit_dates:
+            dates = format_list(
+                [format_date(day, self.locale) for day in detail.visit_dates], self.locale
+            )
+            out.append(self.block(t.format("visit_dates", dates=dates), size=9, space_after=6))
+        if row is None or row.score is None:
+            return [*out, self.block(t["not_in_period"], size=10)]
+        out.append(self.store_figures(row))
+        out += self.store_section_scores(row)
+        out += self.store_lost_points(row, detail)
+        out += self.store_photos(detail)
+        out += self.store_actions(detail)
+        return out
+
+    def store_figures(self, row: StoreRow) -> Flowable:
+        c = self.comparison
+        target = self.targets.overall
+        keys = (
+            "store_score",
+            "versus_chain",
+            "difference_to_chain",
+            "target",
+            "difference_to_target",
+            "change",
+            "critical_failures",
+        )
+        widths = [WIDTH / len(keys)] * len(keys)
+        values = [
+            self.score(row.score),
+            self.score(c.chain_score),
+            self.points(row.score - c.chain_score if c.chain_score is not None else None),
+            self.score(target),
+            self.points(row.score - target if target is not None else None),
+            self.points(row.change),
+            format_count(row.critical_failures, self.locale),
+        ]
+        header = header_cells([self.text[k] for k in keys], widths, self.fonts)
+        extra: list[tuple] = [
+            ("FONTSIZE", (0, 1), (-1, 1), 11),
+            ("LEADING", (0, 1), (-1, 1), 14),
+            ("FONTNAME", (0, 1), (0, 1), self.fonts.name(LATIN, True)),
+        ]
+        for column, value in ((2, row.score - (c.chain_score or row.score)), (5, row.change)):
+            colour = _change_colour(value)
+            extra.append(("TEXTCOLOR", (column, 1), (column, 1), colour))
+        if target is not None:
+            below = round_pct(row.score) < target
+            extra.append(("TEXTCOLOR", (4, 1), (4, 1), BAD if below else GOOD))
+        if row.critical_failures:
+            extra.append(("TEXTCOLOR", (6, 1), (6, 1), BAD))
+        return self.table([header, values], widths, extra)
+
+    def store_section_scores(self, row: StoreRow) -> list[Flowable]:
+        t = self.text
+        chain = self.chain_sections()
+        widths = [0.0, 60.0, 60.0, 70.0, 60.0]
+        widths[0] = WIDTH - sum(widths)
+        rows: list[list] = [
+            self.headers(
+                ("section", "store_column", "versus_chain", "difference_to_chain", "target"),
+                widths,
+                numbers=4,
+            )
+        ]
+        extra: list[tuple] = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+        for index, section in enumerate(self.comparison.sections, start=1):
+            mine = row.sections.get(section.code)
+            theirs = chain.get(section.code)
+            target = self.targets.sections.get(section.code)
+            gap = mine - theirs if mine is not None and theirs is not None else None
+            rows.append(
+                [
+                    self.cell(section.title, widths[0]),
+                    self.score(mine),
+                    self.score(theirs),
+                    self.points(gap),
+                    self.score(target),
+                ]
+            )
+            extra.append(("TEXTCOLOR", (3, index), (3, index), _change_colour(gap)))
+            if target is not None and mine is not None and round_pct(mine) < target:
+                extra.append(("TEXTCOLOR", (1, index), (1, index), BAD))
+                extra.append(("FONTNAME", (1, index), (1, index), self.fonts.name(LATIN, True)))
+        return [
+            Spacer(1, 8),
+            self.heading(t["heat_map"]),
+            self.table(rows, widths, extra),
+        ]
+
+    def store_lost_points(self, row: StoreRow, detail: StoreDetail) -> list[Flowable]:
+        t = self.text
+        out: list[Flowable] = [CondPageBreak(80), self.heading(t["lost_points"])]
+        if not detail.lost:
+            return [*out, self.block(t["no_lost_points"], color=MUTED)]
+        questions = {q.info.code: q for q in self.comparison.questions}
+        sections = {s.code: s.title for s in self.comparison.sections}
+        widths = [18.0, 0.0, 50.0, 50.0, 50.0]
+        widths[1] = WIDTH - sum(widths)
+        head = self.headers(
+            ("rank", "question", "store_column", "versus_chain", "points_lost"), widths, numbers=3
+        )
+        head[0] = "#"
+        rows: list[list] = [head]
+        align = "left"  # the table mirrors it for a right-to-left reader
+        quote = "{}" if self.rtl else "“{}”"
+        for number, lost in enumerate(detail.lost, start=1):
+            question = questions.get(lost.code)
+            text = question.info.text if question else lost.code
+            section = sections.get(question.info.section, "") if question else ""
+            parts: list[Flowable] = [
+                TextBlock(text, size=BODY_SIZE, align=align, fonts=self.fonts),
+                TextBlock(section, size=SMALL_SIZE, color=MUTED, align=align, fonts=self.fonts),
+            ]
+            if lost.critical_failures:
+                parts.append(
+                    TextBlock(
+                        t.format(
+                            "critical_times",
+                            count=format_count(lost.critical_failures, self.locale),
+                        ),
+                        size=SMALL_SIZE,
+                        bold=True,
+                        color=BAD,
+                        align=align,
+                        fonts=self.fonts,
+                    )
+                )
+            for day, comment in lost.comments:
+                parts.append(
+                    TextBlock(
+                        f"{format_date(day, self.locale)}: " + quote.format(comment),
+                        size=SMALL_SIZE,
+                        color=MUTED,
+                        align=align,
+                        fonts=self.fonts,
+                    )
+                )
+            rows.append(
+                [
+                    format_count(number, self.locale),
+                    parts,
+                    self.score(lost.score),
+                    self.score(question.score if question else None),
+                    format_points(lost.lost, self.locale),
+                ]
+            )
+        extra = [
+            ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+            ("FONTNAME", (4, 1), (4, -1), self.fonts.name(LATIN, True)),
+        ]
+        return [*out, self.table(rows, widths, extra)]
+
+    def store_photos(self, detail: StoreDetail) -> list[Flowable]:
+        if not detail.photos:
+            return []
+        questions = {q.info.code: q.info.text for q in self.comparison.questions}
+        per_row = 4
+        side = (WIDTH - 8 * per_row) / per_row
+        cells = []
+        for photo in detail.photos:
+            image = _thumbnail(photo.path, side)
+            caption = f"{format_date(photo.visited_on, self.locale)} · " + questions.get(
+                photo.question, photo.question
+            )
+            cells.append(
+                [image, self.block(caption, size=SMALL_SIZE, color=MUTED)]
+                if image is not None
+                else [self.block(caption, size=SMALL_SIZE, color=MUTED)]
+            )
+        grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+        grid[-1] += [""] * (per_row - len(grid[-1]))
+        if self.rtl:
+            grid = [list(reversed(r)) for r in grid]
+        table = Table(grid, colWidths=[side + 8] * per_row)
+        table.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+        return [
+            CondPageBreak(side + 40),
+            self.heading(self.text["photos"]),
+            table,
+        ]
+
+    def store_actions(self, detail: StoreDetail) -> list[Flowable]:
+        if not detail.actions:
+            return []
+        t = self.text
+        widths = [0.0, 80.0, 60.0]
+        widths[0] = WIDTH - sum(widths)
+        rows: list[list] = [self.headers(("action", "due"), widths[:2]) + [""]]
+        extra: list[tuple] = []
+        for action in detail.actions:
+            rows.append(
+                [
+                    self.cell(action.title, widths[0]),
+                    self.cell(format_date(action.due_on, self.locale), widths[1]),
+                    self.cell(t["overdue"], widths[2], color=BAD) if action.overdue else "",
+                ]
+            )
+        return [
+            CondPageBreak(60),
+            self.heading(t["actions"]),
+            self.table(rows, widths, extra),
+        ]
+
+
+def _thumbnail(path: Path, side: float) -> Flowable | None:
+    """The photo shrunk with Pillow to print at ``side`` points (about 150 dpi), or None."""
+    from PIL import Image as PillowImage
+    from reportlab.platypus import Image
+
+    pixels = int(side * 2)
+    try:
+        with PillowImage.open(path) as source:
+            source.thumbnail((pixels, pixels))
+            image = source.convert("RGB")
+    except (OSError, ValueError):
+        return None
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    buffer.seek(0)
+    width, height = image.size
+    scale = side / max(width, height)
+    return Image(buffer, width=width * scale, height=height * scale)
+
+
 @dataclass
-class _Page:
+class _Page(_StorePages):
     """The parts of the document, each a list of flowables."""
 
     comparison: Comparison
     text: Labels
     locale: str
     fonts: Fonts
+    targets: Targets = field(default_factory=Targets)
+    details: Mapping[str, StoreDetail] = field(default_factory=dict)
+    chain_change: float | None = None
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl_language(self.locale)
 
     # -- helpers -------------------------------------------------------------
 
@@ -215,6 +687,12 @@ class _Page:
         shown = format_change(value, self.locale)
         return shown if shown == NO_VALUE else self.text.format("points_change", change=shown)
 
+    def points(self, value: float | None) -> str:
+        """A difference in points with its sign and unit: ``+4.5 pts``."""
+        if value is None:
+            return NO_VALUE
+        return self.text.format("points", value=format_change(value, self.locale))
+
     def cell(self, value: object, width: float, **options) -> str | TextBlock:
         return cell(value, width, fonts=self.fonts, **options)
 
@@ -223,87 +701,213 @@ class _Page:
         aligns = ["left"] * (len(keys) - numbers) + ["right"] * numbers
         return header_cells([self.text[k] for k in keys], widths, self.fonts, aligns)
 
+    def table(self, rows: list[list], widths: Sequence[float], extra: Sequence[tuple] = ()):
+        """A data table, read from the right in a right-to-left language."""
+        return data_table(rows, widths, self.fonts, extra=extra, rtl=self.rtl)
+
+    def block(self, text: str, size: float = BODY_SIZE, **options) -> TextBlock:
+        """A paragraph that starts on the reader's side."""
+        options.setdefault("align", "right" if self.rtl else "left")
+        return TextBlock(text, size=size, fonts=self.fonts, **options)
+
+    def heading(self, text: str) -> TextBlock:
+        """A store page's heading, on the reader's side."""
+        return self.block(text, size=11, bold=True, space_before=8, space_after=4)
+
+    def date_range(self, first, last) -> str:
+        return self.text.format(
+            "date_range",
+            first=format_date(first, self.locale),
+            last=format_date(last, self.locale),
+        )
+
+    def row(self, code: str) -> StoreRow | None:
+        for row in self.comparison.stores:
+            if row.store.code == code:
+                return row
+        return None
+
+    def own_scored(self) -> list[StoreRow]:
+        """The chain's own stores with a score, best first (competitors apart)."""
+        return [r for r in self.comparison.stores if not r.store.competitor and r.score is not None]
+
     # -- cover ---------------------------------------------------------------
 
     def cover(self, generated_at: datetime) -> list[Flowable]:
         c = self.comparison
         t = self.text
         fonts = self.fonts
-        period = t.format(
-            "date_range",
-            first=format_date(c.first_day, self.locale),
-            last=format_date(c.last_day, self.locale),
-        )
-        previous = t.format(
-            "date_range",
-            first=format_date(c.previous_first_day, self.locale),
-            last=format_date(c.previous_last_day, self.locale),
-        )
         facts = [
-            (t["period"], period),
-            (t["previous_period"], previous),
-            (t["region"], c.region if c.region else t["whole_chain"]),
-            (
-                t["competitors"],
-                t["competitors_included"] if c.competitors_included else t["competitors_excluded"],
+            self.date_range(c.first_day, c.last_day),
+            c.region if c.region else t["whole_chain"],
+            f"{t['competitors']}: "
+            + (t["competitors_included"] if c.competitors_included else t["competitors_excluded"]),
+        ]
+        target = self.targets.overall
+        own = self.own_scored()
+        previous = self.date_range(c.previous_first_day, c.previous_last_day)
+        change = self.chain_change
+        headline = [
+            self.block(self.percent(c.chain_score), size=30, bold=True),
+            self.block(t["chain_score"], size=9, color=MUTED, space_after=4),
+        ]
+        if target is not None and c.chain_score is not None:
+            gap = c.chain_score - target
+            headline.append(
+                self.block(
+                    t.format("against_target", points=self.points(gap))
+                    + " ("
+                    + t.format("target_value", target=self.percent(target))
+                    + ")",
+                    size=10,
+                    bold=True,
+                    color=GOOD if round_pct(gap) >= 0 else BAD,
+                )
+            )
+        else:
+            headline.append(self.block(t["no_target"], size=10, color=MUTED))
+        if change is not None:
+            headline.append(
+                self.block(
+                    t.format("against_previous", points=self.points(change), period=previous),
+                    size=10,
+                    bold=True,
+                    color=_change_colour(change),
+                )
+            )
+        else:
+            headline.append(self.block(t["previous_period"] + ": " + previous, size=10))
+        critical_stores = sum(1 for r in c.stores if r.critical_failures and not r.store.competitor)
+        side = [
+            self.block(
+                format_count(c.chain_critical_failures, self.locale),
+                size=30,
+                bold=True,
+                color=BAD if c.chain_critical_failures else INK,
+            ),
+            self.block(t["critical_failures"], size=9, color=MUTED, space_after=4),
+            self.block(
+                t.format("stores_with_critical", count=format_count(critical_stores, self.locale)),
+                size=9,
+            ),
+            self.block(
+                t["visits_counted"] + ": " + format_count(c.chain_visits, self.locale), size=9
             ),
         ]
-        label_width, value_width = 130.0, WIDTH - 130.0
-        fact_rows = [
-            [
-                TextBlock(label, size=10, color=MUTED, fonts=fonts),
-                TextBlock(value, size=10, bold=True, fonts=fonts),
-            ]
-            for label, value in facts
-        ]
-        fact_table = Table(fact_rows, colWidths=[label_width, value_width])
-        fact_table.setStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
+        if target is not None and own:
+            meeting = sum(1 for r in own if round_pct(r.score) >= target)
+            side.append(
+                self.block(
+                    t.format(
+                        "stores_meeting_target",
+                        count=format_count(meeting, self.locale),
+                        total=format_count(len(own), self.locale),
+                    ),
+                    size=9,
+                )
+            )
+        left, right = WIDTH * 0.6, WIDTH * 0.4
+        top = [[headline, side]]
+        top_table = Table(
+            [list(reversed(top[0]))] if self.rtl else top,
+            colWidths=[right, left] if self.rtl else [left, right],
         )
-        benchmark = self.percent(c.competitor_score)
-        tiles = [
-            (t["chain_score"], self.percent(c.chain_score)),
-            (t["competitor_benchmark"], benchmark),
-            (t["consistency"], format_score(c.chain_consistency, self.locale)),
-            (t["critical_failures"], format_count(c.chain_critical_failures, self.locale)),
-            (t["visits_counted"], format_count(c.chain_visits, self.locale)),
-        ]
-        tile_width = WIDTH / len(tiles)
-        tile_table = Table(
-            [
-                [TextBlock(value, size=20, bold=True, fonts=fonts) for _, value in tiles],
-                [TextBlock(label, size=8.5, color=MUTED, fonts=fonts) for label, _ in tiles],
-            ],
-            colWidths=[tile_width] * len(tiles),
-        )
-        tile_table.setStyle(
+        top_table.setStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f5f7fa")),
-                ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
-                ("TOPPADDING", (0, 0), (-1, 0), 10),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 10),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("LINEAFTER", (0, 0), (0, -1), 3, colors.white),
+                ("TOPPADDING", (0, 0), (-1, -1), 10),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ]
         )
         return [
-            Spacer(1, 30),
-            TextBlock(t["document_title"], size=12, color=MUTED, fonts=fonts, space_after=4),
-            TextBlock(c.title, size=22, bold=True, fonts=fonts, space_after=18),
-            TextBlock(t["filters"], size=11, bold=True, fonts=fonts, space_after=4),
-            fact_table,
-            Spacer(1, 22),
-            tile_table,
-            Spacer(1, 6),
-            note(t["consistency_hint"], fonts),
-            note(t.format("stores_ranked", count=format_count(len(c.stores), self.locale)), fonts),
+            self.block(t["document_title"], size=11, color=MUTED, space_after=2),
+            self.block(c.title, size=20, bold=True, space_after=2),
+            self.block(" · ".join(facts), size=10, color=MUTED, space_after=10),
+            top_table,
+            Spacer(1, 10),
+            self.standouts(own),
+            Spacer(1, 8),
+            *([self.ranking_chart(cover=True)] if c.stores else [note(t["no_stores"], fonts)]),
+            note(
+                t["competitor_benchmark"]
+                + ": "
+                + self.percent(c.competitor_score)
+                + " · "
+                + t["consistency"]
+                + ": "
+                + format_score(c.chain_consistency, self.locale),
+                fonts,
+            ),
             note(t.format("generated", time=format_timestamp(generated_at)), fonts),
         ]
+
+    def standouts(self, own: Sequence[StoreRow]) -> Flowable:
+        """Three short lists side by side: the best, the weakest, the biggest drops."""
+        t = self.text
+        # Three of each; a small chain splits its stores between the best and the weakest.
+        count = min(3, len(own) // 2) or len(own)
+        best = list(own[:count])
+        worst = list(reversed(own[-count:])) if len(own) > 1 else []
+        drops = sorted(
+            (r for r in own if r.change is not None and round_pct(r.change) < 0),
+            key=lambda r: (r.change, r.store.code),
+        )[:count]
+        column = WIDTH / 3
+        lists = [
+            (t["best_stores"], [(r, self.score(r.score), GOOD) for r in best], ""),
+            (t["worst_stores"], [(r, self.score(r.score), BAD) for r in worst], ""),
+            (t["biggest_drops"], [(r, self.points(r.change), BAD) for r in drops], t["no_drops"]),
+        ]
+        cells = []
+        for title, rows, empty in lists:
+            name_width = column - 64
+            inner = [[self.block(title, size=10, bold=True), ""]]
+            for row, value, colour in rows:
+                inner.append(
+                    [
+                        self.block(row.store.name, size=BODY_SIZE),
+                        TextBlock(
+                            value,
+                            size=BODY_SIZE,
+                            bold=True,
+                            color=colour,
+                            align="left" if self.rtl else "right",
+                            fonts=self.fonts,
+                        ),
+                    ]
+                )
+            if not rows and empty:
+                inner.append([self.block(empty, size=BODY_SIZE, color=MUTED), ""])
+            widths = [name_width, 56.0]
+            style = [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("SPAN", (0, 0), (1, 0)),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+            if self.rtl:
+                # The title stays in the first cell, which the span shows.
+                inner = inner[:1] + [list(reversed(r)) for r in inner[1:]]
+                widths.reverse()
+            cells.append(Table(inner, colWidths=widths, style=style))
+        if self.rtl:
+            cells.reverse()
+        outer = Table([cells], colWidths=[column] * 3)
+        outer.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+        return outer
 
     # -- ranking -------------------------------------------------------------
 
@@ -312,8 +916,6 @@ class _Page:
         out: list[Flowable] = [heading(self.text["ranking"], self.fonts, space_before=0)]
         if not c.stores:
             return [*out, note(self.text["no_stores"], self.fonts)]
-        out.append(self.ranking_chart())
-        out.append(Spacer(1, 8))
         out.append(self.ranking_table())
         return out
 
@@ -365,15 +967,22 @@ class _Page:
                 extra.append(("TEXTCOLOR", (7, index), (7, index), BAD))
             if c.below_target(row):
                 extra.append(("TEXTCOLOR", (5, index), (5, index), BAD))
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
-    def ranking_chart(self) -> Flowable:
+    def ranking_chart(self, cover: bool = False) -> Flowable:
+        """Every store's score as a bar, best first, with the chain average and the target.
+
+        On the cover the chart keeps to what the page leaves under the message:
+        a bar per store named beside it up to ``COVER_LABELLED_BARS``, beyond
+        that one outline of every bar.
+        """
         c = self.comparison
         stores = c.stores
-        many = len(stores) > LABELLED_BARS
+        many = len(stores) > (COVER_LABELLED_BARS if cover else LABELLED_BARS)
         label_width = 0.0 if many else 150.0
         bar_height = 12.0
-        plot_height = 420.0 if many else max(bar_height * len(stores), 40.0)
+        tall = COVER_CHART_HEIGHT if cover else 420.0
+        plot_height = tall if many else max(bar_height * len(stores), 40.0)
         axis_room = 18.0
         target = c.targets.overall
         # A second line of labels above the chart for the target's.
@@ -439,30 +1048,20 @@ class _Page:
         marker(c.chain_score, INK, "chain_average", False)
         if c.competitors_included and c.competitor_score is not None:
             marker(c.competitor_score, RIVAL_COLOUR, "competitor_average", True)
-        if labels and len(labels) == 2 and abs(labels[0].x - labels[1].x) < 90:
-            # Keep the two marker labels apart when the averages are close.
-            left, right = sorted(labels, key=lambda label: label.x)
-            left.align, right.align = "right", "left"
-            left.x -= 3
-            right.x += 3
-        if target is not None:
-            x = chart.x + chart.width * target / 100
-            line = Line(x, chart.y, x, chart.y + chart.height + 14)
-            line.strokeColor = BAD
-            line.strokeWidth = 1.4
-            line.strokeDashArray = [4, 2]
-            drawing.add(line)
-            labels.append(
-                _Label(
-                    self.text.format("target_line", score=self.score(target)),
-                    x,
-                    chart.y + chart.height + 15,
-                    size=SMALL_SIZE,
-                    align="center",
-                    colour=BAD,
-                    bold=True,
-                )
+        if self.targets.overall is not None:
+            marker(self.targets.overall, GOOD, "target_line", True)
+        # Marker labels whose lines are close go one above the other.
+        levels: list[list[float]] = []
+        for label in sorted(labels, key=lambda label: label.x):
+            level = next(
+                (n for n, xs in enumerate(levels) if all(abs(label.x - x) >= 90 for x in xs)),
+                len(levels),
             )
+            if level == len(levels):
+                levels.append([])
+            levels[level].append(label.x)
+            label.y += 9 * level
+        drawing.height += 9 * max(len(levels) - 1, 0)
         if not many:
             step = chart.height / len(stores)
             for index, row in enumerate(stores):
@@ -578,7 +1177,7 @@ class _Page:
         extra.append(("LINEAFTER", (0, 0), (-1, -1), 1, colors.white))
         if overall:
             extra.append(("FONTNAME", (-1, 1), (-1, -1), self.fonts.name(LATIN, True)))
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
     def heat_legend(self) -> Flowable:
         t = self.text
@@ -727,7 +1326,7 @@ class _Page:
             ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
             ("FONTNAME", (3, 1), (3, -1), self.fonts.name(LATIN, True)),
         ]
-        return data_table(rows, widths, self.fonts, extra=extra)
+        return self.table(rows, widths, extra)
 
     # -- regions, competitors, not visited -----------------------------------
 
@@ -763,7 +1362,7 @@ class _Page:
             ("FONTNAME", (0, -1), (-1, -1), self.fonts.name(LATIN, True)),
             ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ]
-        return [*out, data_table(rows, widths, self.fonts, extra=extra)]
+        return [*out, self.table(rows, widths, extra)]
 
     def competitors(self) -> list[Flowable]:
         c = self.comparison
@@ -777,7 +1376,7 @@ class _Page:
             else None
         )
         widths = [WIDTH / 4] * 4
-        summary = data_table(
+        summary = self.table(
             [
                 self.headers(
                     ("chain_score", "competitor_benchmark", "difference", "competitor_stores"),
@@ -792,8 +1391,7 @@ class _Page:
                 ],
             ],
             widths,
-            self.fonts,
-            extra=[
+            [
                 ("FONTSIZE", (0, 1), (-1, 1), 12),
                 ("LEADING", (0, 1), (-1, 1), 15),
                 ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
@@ -824,7 +1422,7 @@ class _Page:
                     format_score(row.score, self.locale),
                 ]
             )
-        return data_table(table, widths, self.fonts, extra=[("ALIGN", (4, 0), (-1, -1), "RIGHT")])
+        return self.table(table, widths, [("ALIGN", (4, 0), (-1, -1), "RIGHT")])
 
     def not_visited(self) -> list[Flowable]:
         c = self.comparison
@@ -845,7 +1443,7 @@ class _Page:
                     self.cell(flag, widths[3], color=RIVAL_COLOUR) if store.competitor else "",
                 ]
             )
-        return [*out, data_table(rows, widths, self.fonts)]
+        return [*out, self.table(rows, widths)]
 
 
 @dataclass

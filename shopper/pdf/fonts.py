@@ -399,8 +399,26 @@ def _measure(text: str, size: float, bold: bool, fonts: Fonts) -> float:
     return layout_line(text, size, bold=bold, rtl=is_rtl(text), fonts=fonts).width
 
 
+_WRAPPED: dict[tuple, tuple[Line, ...]] = {}
+_WRAPPED_MAX = 50_000
+
+
 def wrap_text(text: str, width: float, size: float, *, bold: bool, fonts: Fonts) -> list[Line]:
-    """Wrap ``text`` into lines no wider than ``width`` (a word longer than that is cut)."""
+    """Wrap ``text`` into lines no wider than ``width`` (a word longer than that is cut).
+
+    Remembered: a report with a page per store lays out the same headings and
+    question texts hundreds of times (lines are immutable, so sharing is safe).
+    """
+    key = (text, width, size, bold, id(fonts))
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = tuple(_wrap_text(text, width, size, bold=bold, fonts=fonts))
+    return list(lines)
+
+
+def _wrap_text(text: str, width: float, size: float, *, bold: bool, fonts: Fonts) -> list[Line]:
     lines: list[Line] = []
     for paragraph in clean(text).split("\n"):
         paragraph = _SPACES.sub(" ", paragraph).strip()
@@ -451,7 +469,9 @@ def layout_fields(
     """Separate values on one line, each laid out on its own so one's digits never mix
     with the next one's letters; right to left they run from the right."""
     lines = [
-        layout_line(_one_line(field), size, bold=bold, fonts=fonts) for field in fields if field
+        layout_line(_one_line(field), size, bold=bold, rtl=True if rtl else None, fonts=fonts)
+        for field in fields
+        if field
     ]
     if rtl:
         lines.reverse()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,21 @@ from shopper.models import Assignment, Checklist, ChecklistVersion, Store, Visit
 from shopper.services import actions, checklists, exports
 from shopper.services.comparisons import ComparisonQuery
 from shopper.services.errors import Invalid
+
+
+def one_store(comparison: Comparison, args: Mapping[str, str]) -> Comparison:
+    """The comparison listing only ``store=CODE`` when asked (chain figures unchanged);
+    ``details`` is refused here: it is for the PDF only."""
+    from shopper.services import store_reports
+
+    options = store_reports.parse_options(args, pdf=False)
+    if options.store is None:
+        return comparison
+    return dataclasses.replace(
+        comparison,
+        stores=tuple(r for r in comparison.stores if r.store.code == options.store),
+        not_visited=tuple(s for s in comparison.not_visited if s.code == options.store),
+    )
 
 
 def headings() -> dict[str, str]:
@@ -200,35 +216,67 @@ def _translated(defaults: dict[str, str]) -> dict[str, str]:
     return {key: gettext(value) for key, value in defaults.items()}
 
 
-def describe_filters(comparison: Comparison) -> str:
-    """The filters in one line, for the PDF's footer."""
-    parts = [
+def describe_filters(comparison: Comparison) -> list[str]:
+    """The filters, for the PDF's footer: fields the footer joins in the reader's direction
+    (right to left in Urdu, the period's first day on the right)."""
+    return [
         comparison.title,
-        f"{comparison.first_day.isoformat()} – {comparison.last_day.isoformat()}",
+        _(
+            "%(first)s – %(last)s",
+            # Each date isolated: after Urdu letters its digits would run right to left.
+            first=f"\u2066{comparison.first_day.isoformat()}\u2069",
+            last=f"\u2066{comparison.last_day.isoformat()}\u2069",
+        ),
         comparison.region or _("Whole chain"),
         _("competitors included") if comparison.competitors_included else _("competitors left out"),
     ]
-    return " · ".join(parts)
 
 
-def pdf_response(comparison: Comparison, query: ComparisonQuery) -> Response:
-    """The comparison PDF for owners."""
+def pdf_response(comparison: Comparison, query: ComparisonQuery, args=None) -> Response:
+    """The comparison PDF for owners: the chain's report, with a section per store
+    (``details=stores``), or one store's own report (``store=CODE``)."""
     from flask import current_app
     from flask_babel import get_locale
+    from flask_login import current_user
 
     from shopper.models import utcnow
     from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
+    from shopper.services import store_reports
 
+    options = store_reports.parse_options(args or {}, pdf=True)
+    now = utcnow()
+    details = None
+    if options.store is not None or options.details is not None:
+        codes = (
+            [options.store]
+            if options.store is not None
+            else [r.store.code for r in comparison.stores]
+        )
+        details = store_reports.details(
+            comparison,
+            codes,
+            reader=current_user,
+            upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
+            today=now.date(),
+        )
     body = build_comparison_pdf(
         comparison,
         labels=_translated(DEFAULT_LABELS),
-        generated_at=utcnow(),
+        generated_at=now,
         filters=describe_filters(comparison),
         locale=str(get_locale()),
         font_cache=Path(current_app.instance_path) / "fonts",
         appendix=_follow_up_appendix(comparison, str(get_locale())),
+        targets=store_reports.targets(comparison),
+        chain_change=store_reports.chain_change(query, comparison),
+        details=details,
+        store=options.store,
     )
-    return _attachment(body, "application/pdf", filename(query, "pdf"))
+    name = filename(query, "pdf")
+    if options.store is not None:
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in options.store)
+        name = name.replace("comparison-", f"store-{safe}-", 1)
+    return _attachment(body, "application/pdf", name)
 
 
 def _follow_up_appendix(comparison: Comparison, locale: str) -> Callable[..., list] | None:

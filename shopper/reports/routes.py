@@ -109,9 +109,10 @@ def _follow_up_context(built: Comparison | None) -> dict[str, object]:
 @comparisons.cycle_collector_paused()
 def comparison_csv() -> object:
     """The comparison as CSV."""
-    query = comparisons.parse_query(_query_args())
+    args = _query_args()
     with downloads.file_language():
-        return downloads.csv_response(comparisons.build(query), query)
+        query = comparisons.parse_query(args)
+        return downloads.csv_response(downloads.one_store(comparisons.build(query), args), query)
 
 
 @bp.get("/comparison.xlsx")
@@ -119,19 +120,21 @@ def comparison_csv() -> object:
 @comparisons.cycle_collector_paused()
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
-    query = comparisons.parse_query(_query_args())
+    args = _query_args()
     with downloads.file_language():
-        return downloads.xlsx_response(comparisons.build(query), query)
+        query = comparisons.parse_query(args)
+        return downloads.xlsx_response(downloads.one_store(comparisons.build(query), args), query)
 
 
 @bp.get("/comparison.pdf")
 @roles(Role.OWNER, Role.COORDINATOR)
 @comparisons.cycle_collector_paused()
 def comparison_pdf() -> object:
-    """The comparison as a PDF for owners."""
-    query = comparisons.parse_query(_query_args())
+    """The comparison as a PDF for owners (``details=stores``, ``store=CODE`` as the API)."""
+    args = _query_args()
     with downloads.file_language():
-        return downloads.pdf_response(comparisons.build(query), query)
+        query = comparisons.parse_query(args)
+        return downloads.pdf_response(comparisons.build(query), query, args)
 
 
 @bp.get("/stores/<code>")

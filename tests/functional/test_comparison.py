@@ -489,8 +489,8 @@ def test_the_comparison_pdf_is_served_with_the_ranking_in_order(client, history,
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     pages = _pdf_text(response.data)
-    text = "\n".join(pages)
-    assert text.index("Store C") < text.index("Store E") < text.index("Store A")
+    ranking = pages[1]  # the cover names the best and weakest; the ranking page follows
+    assert ranking.index("Store C") < ranking.index("Store E") < ranking.index("Store A")
     assert all("Worked example" in page for page in pages)  # the filters in every footer
     auth.sign_in("o@test.example")
     page = client.get(f"/reports/comparison.pdf?{query}")
@@ -510,3 +510,175 @@ def test_one_visits_report_downloads_as_a_pdf(client, history, auth):
     auth.sign_out()
     auth.sign_in("s@test.example")
     assert client.get(f"/review/{visit_id}/report.pdf").status_code == 403
+
+
+# ---------------------------------------------------------------------------
+# The comparison PDF with a section per store, and one store's own report
+
+PDF_QUERY = "checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+
+
+def _comment_and_photo(app, history) -> None:
+    """A shopper's comment on store A's failed Q1 (20 Oct) and a photo of it in the storage."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from shopper.models import Photo, Visit
+    from shopper.services.photos import stored_files
+
+    visit_id = history["ids"][2]
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        answers = dict(visit.answers)
+        answers["q1"] = {**answers["q1"], "comment": "Nobody said hello <b>&"}
+        visit.answers = answers
+        digest = "ab" + "0" * 62
+        folder = Path(app.config["UPLOAD_FOLDER"])
+        for name in stored_files(digest):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (320, 240), (180, 40, 40)).save(folder / name, "JPEG")
+        db.session.add(
+            Photo(
+                visit_id=visit_id,
+                question_code="q1",
+                sha256=digest,
+                content_type="image/jpeg",
+                width=320,
+                height=240,
+                size=1000,
+            )
+        )
+        db.session.commit()
+
+
+def test_details_stores_adds_a_section_per_store(app, client, history):
+    _comment_and_photo(app, history)
+    response = client.get(
+        f"/api/v1/comparison.pdf?{PDF_QUERY}&details=stores", headers=history["owner"]
+    )
+    assert response.status_code == 200, response.data[:300]
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.data))
+    pages = [page.extract_text() for page in reader.pages]
+    sections = [page for page in pages if page.startswith("Store by store")]
+    # One section per ranked store (A, B, E and the competitor C), best first.
+    ranking = client.get(f"/api/v1/comparison?{PDF_QUERY}", headers=history["owner"]).json
+    names = [f"Store {s['code']}" for s in ranking["stores"]]
+    assert [page.splitlines()[1] for page in sections] == names
+    store_a = next(page for page in sections if page.splitlines()[1] == "Store A")
+    rank_a = next(s["rank"] for s in ranking["stores"] if s["code"] == "A")
+    assert f"A · North · Rank {rank_a} of 4" in store_a
+    assert "Visits: Oct 3, 2026 and Oct 20, 2026" in store_a
+    assert "Where the store lost points" in store_a
+    assert "“Nobody said hello <b>&”" in store_a  # the comment, as the shopper typed it
+    assert "Critical failure, visits: 1" in store_a
+    assert "Photos of failed items" in store_a
+    assert "Open actions" in store_a  # the approval opened one for the critical Q1
+    a_page = pages.index(store_a)
+    assert len(reader.pages[a_page].images) == 1  # the thumbnail
+    everything = "\n".join(pages)
+    assert "Shopper Person" not in everything and "s@test.example" not in everything
+
+
+def test_store_code_gives_that_stores_own_report(app, client, history):
+    response = client.get(f"/api/v1/comparison.pdf?{PDF_QUERY}&store=E", headers=history["owner"])
+    assert response.status_code == 200
+    assert 'filename="store-E-worked' in response.headers["Content-Disposition"]
+    pages = _pdf_text(response.data)
+    first = pages[0].splitlines()
+    assert first[:3] == ["Store report", "Store E", "E · South · Rank 2 of 4"]
+    text = "\n".join(pages)
+    assert "Store A" not in text and "Store B" not in text  # only this store
+    assert "Where the store lost points" in text
+    not_visited = client.get(
+        f"/api/v1/comparison.pdf?{PDF_QUERY}&store=D", headers=history["owner"]
+    )
+    assert "This store has no counted visit in this period." in _pdf_text(not_visited.data)[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "extra", "status", "field"),
+    [
+        ("comparison.pdf", "store=NOPE", 404, None),
+        ("comparison", "store=NOPE", 404, None),
+        ("comparison.pdf", "details=everything", 422, "details"),
+        ("comparison", "details=stores", 422, "details"),
+        ("comparison.csv", "details=stores", 422, "details"),
+        ("comparison.pdf", "language=xx", 422, "language"),
+    ],
+)
+def test_store_and_details_are_checked(client, history, path, extra, status, field):
+    response = client.get(f"/api/v1/{path}?{PDF_QUERY}&{extra}", headers=history["owner"])
+    assert response.status_code == status
+    error = response.json["error"]
+    assert error["message"]
+    if field:
+        assert field in error.get("fields", {}) or field in error["message"]
+
+
+def test_the_json_of_one_store_keeps_the_chain_figures(client, history):
+    whole = client.get(f"/api/v1/comparison?{PDF_QUERY}", headers=history["owner"]).json
+    one = client.get(f"/api/v1/comparison?{PDF_QUERY}&store=A", headers=history["owner"]).json
+    assert [s["code"] for s in one["stores"]] == ["A"]
+    assert one["chain"] == whole["chain"] and one["regions"] == whole["regions"]
+
+
+def test_the_page_serves_both_kinds_of_store_pdf(client, history, auth):
+    auth.sign_in("o@test.example")
+    for extra in ("details=stores", "store=A", "store=A&language=tr"):
+        response = client.get(f"/reports/comparison.pdf?{PDF_QUERY}&{extra}")
+        assert response.status_code == 200 and response.data[:5] == b"%PDF-"
+    assert client.get(f"/reports/comparison.pdf?{PDF_QUERY}&store=NOPE").status_code == 404
+    page = client.get(f"/reports/comparison?{PDF_QUERY}").get_data(as_text=True)
+    assert "details=stores" in page and "PDF with a page per store" in page
+
+
+COMMENTS = {
+    "en": "Nobody said hello for two minutes.",
+    "tr": "İki dakika kimse selam vermedi; kasada sıra çok uzundu.",
+    "th": "ไม่มีพนักงานทักทายเลยเป็นเวลาสองนาที คิวที่แคชเชียร์ยาวมาก",
+    "ur": "دو منٹ تک کسی نے سلام نہیں کیا؛ کاؤنٹر پر قطار بہت لمبی تھی (10 لوگ)۔",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "tr", "th", "ur"])
+def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, language):
+    """The three PDFs rendered to PNG in tests/artifacts/ for a person to look at."""
+    import shutil
+    import subprocess
+
+    from shopper.models import Visit
+
+    if shutil.which("pdftoppm") is None or app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        pytest.skip("rendered once, on SQLite, where pdftoppm (poppler-utils) is installed")
+    with app.app_context():
+        visit = db.session.get(Visit, history["ids"][2])
+        answers = dict(visit.answers)
+        answers["q1"] = {**answers["q1"], "comment": COMMENTS[language]}
+        visit.answers = answers
+        db.session.commit()
+    made = {}
+    for kind, extra in (("chain", ""), ("stores", "&details=stores"), ("store", "&store=A")):
+        response = client.get(
+            f"/api/v1/comparison.pdf?{PDF_QUERY}{extra}&language={language}",
+            headers=history["owner"],
+        )
+        assert response.status_code == 200
+        name = f"pdf-{kind}-{language}"
+        for old in artifacts.glob(f"{name}-*.png"):
+            old.unlink()
+        source = artifacts / f"{name}.pdf"
+        source.write_bytes(response.data)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", str(source), str(artifacts / name)],
+            check=True,
+            timeout=120,
+        )
+        source.unlink()
+        made[kind] = sorted(artifacts.glob(f"{name}-*.png"))
+    assert made["chain"] and made["store"]
+    assert len(made["stores"]) == len(made["chain"]) + 4  # a page per ranked store

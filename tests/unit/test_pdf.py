@@ -769,3 +769,246 @@ if __name__ == "__main__":  # python -m tests.unit.test_pdf [stores]
     import sys
 
     print(bench_comparison_pdf(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, traced=True))
+
+
+# ---------------------------------------------------------------------------
+# The comparison PDF as a report an owner hands on: cover, store pages, one store
+
+
+TARGETS = {"overall": 80, "sections": {"welcome": 90}}
+
+
+def dropping_comparison():
+    """The fixture stores, with IST-02 and LHE-01 lower than in the period before."""
+    stores = fixture_stores()
+    scores = {
+        "IST-01": [91.0, 89.0],
+        "STO-01": [86.25],
+        "GBG-01": [77.5, 70.0],
+        "BKK-01": [72.0],
+        "IST-02": [64.0],
+        "LHE-01": [58.5],
+        "ANK-01": [40.0, 50.0],
+        "CMP-01": [69.0],
+    }
+    current = {code: sums(values) for code, values in scores.items()}
+    current["ANK-01"].critical_failures = 2
+    previous = {code: sums([values[0] - 4]) for code, values in scores.items()}
+    previous["IST-02"] = sums([75.0])  # −11.0 pts
+    previous["LHE-01"] = sums([61.0])  # −2.5 pts
+    return compare(
+        checklist="store-service",
+        title="Store service",
+        first_day=date(2026, 10, 1),
+        last_day=date(2026, 10, 31),
+        region=None,
+        competitors_included=True,
+        sections=SECTIONS,
+        questions=QUESTIONS,
+        stores=stores,
+        current=current,
+        previous=previous,
+    )
+
+
+def test_the_cover_says_score_against_target_and_before_best_worst_drops_and_criticals():
+    pdf = build_comparison_pdf(
+        dropping_comparison(),
+        labels={},
+        generated_at=GENERATED,
+        filters=FILTERS,
+        targets=TARGETS,
+        chain_change=-2.25,
+    )
+    cover = pdf_pages_text(pdf)[0]
+    lines = cover.splitlines()
+    # The own stores' mean: (90 + 86.25 + 73.75 + 72 + 64 + 58.5 + 45) / 7 = 69.93 → 69.9.
+    assert "69.9%" in lines
+    assert "−10.1 pts against the target (Target 80.0%)" in lines
+    assert "−2.3 pts against Aug 31, 2026 – Sep 30, 2026" in lines  # −2.25 rounds away
+    assert "Stores at or above the target: 2 of 7" in lines
+    assert "Stores with a critical failure: 1" in lines
+    best = lines.index("Best stores")
+    assert lines[best + 1 : best + 7] == [
+        "Kadıköy Şubesi",
+        "90.0",
+        "Södermalm",
+        "86.3",
+        "Göteborg Centrum",
+        "73.8",
+    ]
+    worst = lines.index("Weakest stores")
+    assert lines[worst + 1 : worst + 3] == ["Kızılay Şubesi", "45.0"]
+    drops = lines.index("Biggest drops")
+    assert lines[drops + 1 : drops + 3] == ["Beşiktaş Şubesi", "−11.0 pts"]
+    assert lines[drops + 4] == "−2.5 pts"  # the Urdu name extracts in presentation forms
+    assert "Target 80.0" in cover  # the target's line on the ranking chart
+    assert "Chain average 69.9" in cover
+    # The chain pages follow as before: the ranking table is on page 2.
+    assert "Ranking" in pdf_pages_text(pdf)[1]
+
+
+def test_the_cover_without_target_or_drops_says_so(comparison_pdf):
+    cover = pdf_pages_text(comparison_pdf)[0]
+    assert "No target set" in cover
+    assert "No store scored lower" in cover
+    assert "Previous period: Aug 31, 2026 – Sep 30, 2026" in cover
+
+
+def store_details(tmp_path: Path) -> dict:
+    """Every fixture store's page: two visits, two questions lost, a photo, an open action."""
+    from shopper.domain.store_report import LostPoints, OpenAction, PhotoThumb, StoreDetail
+
+    photo = tmp_path / "photo.thumb.jpg"
+    Image.new("RGB", (320, 240), (190, 50, 50)).save(photo, "JPEG")
+    return {
+        row.store.code: StoreDetail(
+            visit_dates=(date(2026, 10, 3), date(2026, 10, 17)),
+            lost=(
+                LostPoints(
+                    "greeted",
+                    10.0,
+                    20.0,
+                    2,
+                    1,
+                    (
+                        (date(2026, 10, 17), "ไม่มีใครทักทายเลย"),
+                        (date(2026, 10, 3), "کسی نے سلام نہیں کیا (10 سیکنڈ)"),
+                    ),
+                ),
+                LostPoints("advice", 12.0, 20.0, 2, 0, ((date(2026, 10, 3), INJECTION),)),
+            ),
+            photos=(PhotoThumb(photo, "greeted", date(2026, 10, 17)),),
+            actions=(OpenAction("Greet within 10 s", date(2026, 10, 20), "open", True),),
+        )
+        for row in fixture_comparison().stores
+    }
+
+
+def test_store_sections_show_figures_lost_points_comments_photos_and_actions(tmp_path):
+    details = store_details(tmp_path)
+    pdf = build_comparison_pdf(
+        fixture_comparison(),
+        labels={},
+        generated_at=GENERATED,
+        filters=FILTERS,
+        targets=TARGETS,
+        details=details,
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    sections = [i for i, page in enumerate(pages) if page.startswith("Store by store")]
+    assert len(sections) == len(fixture_comparison().stores)  # one page per store here
+    page = pages[sections[0]]
+    lines = page.splitlines()
+    assert lines[1:3] == ["Kadıköy Şubesi", "IST-01 · Marmara · Rank 1 of 9"]
+    assert "Visits: Oct 3, 2026 and Oct 17, 2026" in lines
+    # Store 90.0 against a chain of 71.4 (own stores), target 80: +18.6 and +10.0 pts.
+    figures = lines.index("Critical failures") + 1
+    assert lines[figures : figures + 7] == [
+        "90.0",
+        "71.4",
+        "+18.6 pts",
+        "80.0",
+        "+10.0 pts",
+        "+3.0 pts",  # the period before: one visit at 91 − 4 = 87
+        "0",
+    ]
+    # The points lost, most first, with the shoppers' comments; markup prints as written.
+    assert page.index("Was the shopper greeted?") < page.index("How good was the advice?")
+    assert f"Oct 3, 2026: “{INJECTION}”" in page
+    assert "Critical failure, visits: 1" in page
+    assert "Photos of failed items" in page and "Open actions" in page and "overdue" in page
+    assert len(reader.pages[sections[0]].images) == 1
+
+
+def test_one_stores_report_is_its_cover_and_its_section(tmp_path):
+    pdf = build_comparison_pdf(
+        fixture_comparison(),
+        labels={},
+        generated_at=GENERATED,
+        filters=FILTERS,
+        targets=TARGETS,
+        details=store_details(tmp_path),
+        store="ANK-01",
+    )
+    pages = pdf_pages_text(pdf)
+    lines = pages[0].splitlines()
+    assert lines[:3] == ["Store report", "Kızılay Şubesi", "ANK-01 · İç Anadolu · Rank 9 of 9"]
+    assert "45.0%" in lines
+    assert "−26.4 pts against the chain (71.4%)" in lines
+    assert "−35.0 pts against the target (Target 80.0%)" in lines
+    text = "\n".join(pages)
+    assert "Kadıköy Şubesi" not in text  # no other store's name
+    assert (
+        PdfReader(io.BytesIO(pdf)).metadata.title == "Store report – Kızılay Şubesi – Store service"
+    )
+
+
+def test_a_right_to_left_table_reads_from_the_right():
+    from shopper.pdf import mirror_table
+    from shopper.pdf.fonts import TextBlock
+
+    header = TextBlock("Store", align="left")
+    rows, widths, commands = mirror_table(
+        [[header, "1"], ["Kadıköy", "2"]],
+        [200.0, 40.0],
+        [("ALIGN", (1, 0), (1, -1), "RIGHT"), ("TEXTCOLOR", (0, 1), (0, 1), "red")],
+    )
+    assert rows == [["1", header], ["2", "Kadıköy"]]
+    assert widths == [40.0, 200.0]
+    assert header.align == "right"
+    assert commands == [
+        ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+        ("ALIGN", (0, 0), (0, -1), "LEFT"),
+        ("TEXTCOLOR", (1, 1), (1, 1), "red"),
+    ]
+
+
+@needs_pdftoppm
+@pytest.mark.parametrize("locale", ["en", "tr", "th", "ur"])
+def test_store_pages_render_in_every_script(tmp_path, locale):
+    details = store_details(tmp_path)
+    for store, name in (
+        (None, f"pdf-unit-stores-{locale}"),
+        ("LHE-01", f"pdf-unit-store-{locale}"),
+    ):
+        pdf = build_comparison_pdf(
+            fixture_comparison(),
+            labels={},
+            generated_at=GENERATED,
+            filters=["Store service", "2026-10-01 – 2026-10-31", "Whole chain"],
+            locale=locale,
+            targets=TARGETS,
+            details=details,
+            store=store,
+        )
+        assert render_png(pdf, name, 1, 6 if store is None else None)
+
+
+def test_an_urdu_footer_runs_from_the_right_with_the_periods_first_day_first():
+    pdf = build_comparison_pdf(
+        fixture_comparison(),
+        labels={"page_of": "صفحہ %(page)s از %(pages)s"},
+        generated_at=GENERATED,
+        # As describe_filters gives them: each date isolated, the range in Urdu words.
+        filters=[
+            "Store service",
+            "\u20662026-10-01\u2069 تا \u20662026-10-31\u2069",
+            "تمام اسٹورز",
+        ],
+        locale="ur",
+        store="LHE-01",
+    )
+    placed: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            placed.append((text, tm[4], tm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    x = {text.strip(): left for text, left, _ in placed}
+    # Read from the right: the checklist, the first day, the last day; the page number
+    # at the left end of the line below.
+    assert x["Store service"] > x["2026-10-01"] > x["2026-10-31"]
+    assert x["Generated 2026-11-03 14:05 UTC"] > x["1"]
