@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from shopper import anonymity
 from shopper.domain import policy
 from shopper.domain.answers import MAX_COMMENT, MAX_SCALE_BUTTON_SPAN, MAX_TEXT_ANSWER
 from shopper.domain.audit import AuditAction
@@ -32,8 +33,10 @@ def nav_items(role: str) -> list[tuple[str, str]]:
             ("people.index", _("People")),
         ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
-        # The store manager's pages come with their blueprint (see shopper/manager).
-        Role.MANAGER: [],
+        Role.MANAGER: [
+            ("main.manager_home", _("My stores")),
+            ("reports.comparison", _("Comparison")),
+        ],
     }
     return items[Role(role)]
 
@@ -66,6 +69,7 @@ def init_app(app: Flask) -> None:
         is_due_today=policy.is_due_today,
         scores_visible=policy.scores_visible,
         may_review=policy.may_review,
+        person_name=anonymity.person_name,
         limits={
             "text_answer": MAX_TEXT_ANSWER,
             "comment": MAX_COMMENT,

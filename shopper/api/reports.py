@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from flask import Response, request
+from flask_login import current_user
 
 from shopper.access import roles
 from shopper.api import bp, schemas
@@ -14,12 +15,15 @@ from shopper.services import comparisons
 
 
 def _comparison():
-    query = comparisons.parse_query(request.args.to_dict())
-    return query, comparisons.build(query)
+    """The query and its comparison, as the signed-in person may read it (``store=``: one)."""
+    args = request.args.to_dict()
+    query = comparisons.parse_query(args)
+    built = comparisons.build(query)
+    return query, comparisons.for_reader(built, current_user, args.get("store"))
 
 
 @bp.get("/comparison")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
 @bp.response(200, schemas.Comparison)
 @bp.fails(404, 422)
@@ -36,7 +40,7 @@ def comparison(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.csv")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv")
 @bp.fails(404, 422)
@@ -48,7 +52,7 @@ def comparison_csv(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.xlsx")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
 @bp.response(
     200,
@@ -64,7 +68,7 @@ def comparison_xlsx(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.pdf")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @bp.fails(404, 422)

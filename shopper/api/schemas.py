@@ -479,6 +479,9 @@ class ComparisonQuery(Query):
     last_day = _date(required=True)
     region = fields.String()
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
+    store = fields.String(
+        metadata={"description": "One store's code: the stores listed are that one only."}
+    )
 
 
 class Comparison(Schema):

@@ -83,9 +83,7 @@ class ActionEvent(Base):
     __tablename__ = "action_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(
-        ForeignKey("actions.id", ondelete="CASCADE"), index=True
-    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Null for what the product did by itself.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

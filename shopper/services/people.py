@@ -36,7 +36,7 @@ REQUIRED_COLUMNS = ("email", "name", "role")
 MAX_NAME = 200
 DEFAULT_LANGUAGE = "en"
 # The same msgids as accounts.create_user, so one translation serves both.
-NOT_A_ROLE = N_("%(role)s is not a role; use owner, coordinator or shopper.")
+NOT_A_ROLE = N_("%(role)s is not a role; use owner, coordinator, shopper or manager.")
 NOT_A_LANGUAGE = N_("%(language)s is not a supported language; use one of %(languages)s.")
 EXISTS = N_("A person with the email %(email)s exists already.")
 
@@ -134,7 +134,9 @@ def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Pro
     if role in set(Role):
         cleaned["role"] = role
     elif values.get("role") in (None, ""):
-        problems.append(("role", N_("A role is required: owner, coordinator or shopper."), {}))
+        problems.append(
+            ("role", N_("A role is required: owner, coordinator, shopper or manager."), {})
+        )
     else:
         problems.append(("role", NOT_A_ROLE, {"role": values.get("role")}))
     language = values.get("language")

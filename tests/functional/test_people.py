@@ -200,7 +200,7 @@ def test_a_bad_users_file_adds_nobody_and_lists_every_problem(app, client, auth)
     assert response.status_code == 422
     assert "Nobody was added." in response.get_data(as_text=True)
     assert _row_errors(response) == [
-        (2, "role", "boss is not a role; use owner, coordinator or shopper."),
+        (2, "role", "boss is not a role; use owner, coordinator, shopper or manager."),
         (3, "email", "An email address is required."),
         (4, "email", "erik@ is not a valid email address."),
         (4, "language", "xx is not a supported language; use one of en, tr, sv, th, ur."),
@@ -468,7 +468,7 @@ def test_api_adds_a_person_with_a_one_time_invitation_link(app, client, auth):
         ({"email": "x@example.com", "name": 5, "role": "shopper"}, {"name": "A name is required."}),
         (
             {"email": "x@example.com", "name": "X", "role": "boss"},
-            {"role": "boss is not a role; use owner, coordinator or shopper."},
+            {"role": "boss is not a role; use owner, coordinator, shopper or manager."},
         ),
         (
             {"email": "x@example.com", "name": "X", "role": "shopper", "language": "xx"},
