@@ -137,6 +137,11 @@ class User(Schema):
     name = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
+    stores = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "A store manager's store codes; empty for everyone else."},
+    )
 
 
 class Person(User):
@@ -164,6 +169,10 @@ class NewPerson(CheckedByService):
     name = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)), metadata={"default": "en"})
+    stores = fields.List(
+        fields.String(),
+        metadata={"description": "For a manager (required): the codes of the stores they run."},
+    )
 
 
 class PeopleQuery(PageQuery):

@@ -218,7 +218,7 @@ def test_a_password_column_is_refused(app, client, auth):
         (
             1,
             "password",
-            "Unknown column password (column 4); the columns are email, name, role, language.",
+            "Unknown column password (column 4); the columns are email, name, role, language, stores.",
         )
     ]
     assert [row[0] for row in _people(app)] == ["coordinator@test.example"]
@@ -442,6 +442,7 @@ def test_api_adds_a_person_with_a_one_time_invitation_link(app, client, auth):
         "name": "Ayşe Yılmaz",
         "role": "shopper",
         "language": "tr",
+        "stores": [],
         "active": True,
         "password_set": False,
     }
@@ -542,6 +543,7 @@ def test_api_lists_people_by_role_and_deactivates_and_reactivates(app, client, a
                 "name": "Ayşe",
                 "role": "shopper",
                 "language": "en",
+                "stores": [],
                 "active": True,
                 "password_set": True,
             }

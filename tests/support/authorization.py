@@ -156,6 +156,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/people/import"): MANAGE,
     ("GET", "/people/{user_id}"): MANAGE,
     ("POST", "/people/{user_id}/tokens/{token_id}/revoke"): MANAGE,
+    ("POST", "/people/{user_id}/stores"): MANAGE,
     ("POST", "/people/{user_id}/deactivate"): MANAGE,
     ("POST", "/people/{user_id}/activate"): MANAGE,
     ("POST", "/people/{user_id}/invite"): MANAGE,
