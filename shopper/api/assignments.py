@@ -67,11 +67,12 @@ def assignment_json(assignment: Assignment) -> dict[str, object]:
 def visit_json(visit: Visit) -> dict[str, object]:
     """A visit with its answers, photos and (once submitted) scores.
 
-    For a reader who may not identify shoppers (a store manager) the fields that
+    For a reader who may not identify shoppers (a store manager; the shopper reads
+    their own) the fields that
     could tell who made it, the phone's ``client_id`` and the coordinator's
     ``review_note`` to the shopper, are left empty.
     """
-    identify = may_identify_shoppers()
+    identify = may_identify_shoppers() or policy.is_own_work(current_user, visit.assignment)
     return {
         "id": visit.id,
         "assignment_id": visit.assignment_id,
