@@ -177,6 +177,8 @@ def test_a_coordinator_chooses_a_managers_stores_on_the_pages(stores, client, au
     assert _stores_of(stores, "m@test.example") == ["IST-02"]
     shown = client.get(f"/people/{user_id}").get_data(as_text=True)
     assert "A store manager needs at least one store" in shown
+    listing = client.get("/people?role=manager").get_data(as_text=True)
+    assert '<span class="hint">IST-02</span>' in listing
 
 
 def test_a_shoppers_page_offers_no_stores(stores, client, auth):
