@@ -58,7 +58,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         stores,
         visits,
     )
-    from shopper.extensions import csrf, db, limiter, login_manager, migrate
+    from shopper.extensions import compress, csrf, db, limiter, login_manager, migrate
+    from shopper.field import assets
     from shopper.models.base import render_migration_item
 
     db.init_app(app)
@@ -72,6 +73,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     # One limiter serves every app this process makes (the tests make many):
     # each takes its default and application limits from its own settings.
     limiter.limit_manager.set_default_limits([])

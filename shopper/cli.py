@@ -10,8 +10,19 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from shopper.models import Role
-from shopper.services import accounts, backup, checklists, demo, sums, synthetic
+from shopper.models import Role, User
+from shopper.services import (
+    accounts,
+    actions,
+    backup,
+    checklists,
+    demo,
+    mail,
+    notifications,
+    report_mail,
+    sums,
+    synthetic,
+)
 from shopper.services.checklists import ChecklistInvalid
 from shopper.services.errors import ServiceError
 
@@ -20,6 +31,8 @@ demo_cli = AppGroup("demo", help="Demo data.")
 checklist_cli = AppGroup("checklist", help="Import and export checklists.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the photos.")
 sums_cli = AppGroup("sums", help="Check or rebuild the kept sums of approved visits.")
+report_cli = AppGroup("report", help="Send the comparison report by email.")
+actions_cli = AppGroup("actions", help="Store follow-up actions.")
 
 
 def _fail(error: ServiceError) -> None:
@@ -31,6 +44,15 @@ def _invitation_url(secret: str) -> str:
         base_url=current_app.config.get("BASE_URL", "http://127.0.0.1:5000")
     ):
         return url_for("auth.invitation", secret=secret, _external=True)
+
+
+def _email_invitation(user: User, issued: accounts.IssuedInvitation) -> None:
+    """With SMTP set up, the person gets the link by email too (said on stderr)."""
+    sent = notifications.invitation(user, issued.secret, issued.invitation.expires_at)
+    if sent is True:
+        click.echo(f"Invitation emailed to {user.email}.", err=True)
+    elif sent is False:
+        click.echo(f"The invitation email to {user.email} could not be sent.", err=True)
 
 
 @user_cli.command("create")
@@ -60,6 +82,7 @@ def create_user(
         click.echo(f"Stores: {' '.join(store.code for store in user.stores)}")
     if password is None:
         issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+        _email_invitation(user, issued)
         click.echo(f"Invitation link (valid {current_app.config['INVITATION_DAYS']} days, once):")
         click.echo(_invitation_url(issued.secret))
 
@@ -73,6 +96,7 @@ def invite_user(email: str) -> None:
     except ServiceError as error:
         _fail(error)
     issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
+    _email_invitation(user, issued)
     click.echo(_invitation_url(issued.secret))
 
 
@@ -300,6 +324,72 @@ def rebuild_sums(code: str | None) -> None:
             click.echo(f"{checklist}: all {report.compared} sums matched; nothing changed.")
 
 
+@report_cli.command("send")
+@click.option("--checklist", "code", required=True, help="The checklist's code.")
+@click.option(
+    "--period",
+    type=click.Choice(report_mail.PERIODS),
+    help="The period, seen from today (or give --first-day and --last-day).",
+)
+@click.option("--first-day", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--last-day", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+def send_reports(
+    code: str, period: str | None, first_day: datetime | None, last_day: datetime | None
+) -> None:
+    """Email the period's comparison PDF to each owner and manager (their own stores)."""
+    if period and (first_day or last_day):
+        raise click.UsageError("Give --period or --first-day and --last-day, not both.")
+    if period:
+        first, last = report_mail.period(period, date.today())
+    elif first_day and last_day:
+        first, last = first_day.date(), last_day.date()
+        if last < first:
+            raise click.UsageError("--last-day is before --first-day.")
+    else:
+        raise click.UsageError("Give --period, or --first-day and --last-day.")
+    try:
+        deliveries = report_mail.send_reports(code, first, last)
+    except ServiceError as error:
+        _fail(error)
+    except mail.MailNotConfigured as error:
+        raise click.ClickException(str(error)) from None
+    failed = 0
+    for delivery in deliveries:
+        who = f"{delivery.user.email} ({delivery.user.role}, {delivery.user.language})"
+        if delivery.sent is None:
+            why = "report emails off" if not delivery.user.report_emails else "no stores"
+            click.echo(f"skipped {who}: {why}")
+        elif delivery.sent:
+            click.echo(f"sent    {who}: {delivery.filename}")
+        else:
+            failed += 1
+            click.echo(f"FAILED  {who}: {delivery.filename} (see the log)")
+    sent = sum(1 for delivery in deliveries if delivery.sent)
+    click.echo(f"{code} {first} – {last}: {sent} sent, {failed} failed.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@actions_cli.command("remind")
+def remind_actions() -> None:
+    """Email the managers of open actions due within three days (once per action)."""
+    try:
+        reminders = actions.remind(date.today())
+    except mail.MailNotConfigured as error:
+        raise click.ClickException(str(error)) from None
+    for reminder in reminders:
+        action = reminder.action
+        state = "reminded" if reminder.sent else "FAILED  "
+        click.echo(
+            f"{state} {reminder.manager.email}: action {action.id} at {action.store.code}, "
+            f"due {action.due_on.isoformat()}"
+        )
+    failed = sum(1 for reminder in reminders if not reminder.sent)
+    click.echo(f"{len(reminders) - failed} reminders sent, {failed} failed.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(user_cli)
@@ -307,3 +397,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(checklist_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(sums_cli)
+    app.cli.add_command(report_cli)
+    app.cli.add_command(actions_cli)

@@ -46,6 +46,32 @@ def default_settings(instance_path: str) -> dict[str, object]:
         "PROXY_FIX_X_PORT": 0,
         "PROXY_FIX_X_PREFIX": 0,
         "HSTS_MAX_AGE": 365 * 24 * 3600,
+        # Email (shopper/services/mail.py): no MAIL_SERVER, no mail.
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_STARTTLS": False,
+        "MAIL_SENDER": "shopper@localhost",
+        "MAIL_TIMEOUT": 30,
+        # The address links in emails sent by commands (cron) start with.
+        "BASE_URL": "http://127.0.0.1:5000",
+        # Pages, JSON, CSS and JS go out compressed (Flask-Compress); PDFs, spreadsheets,
+        # CSV and photos are not in the list and go as they are. Streamed responses
+        # are left alone: static files are read whole first (shopper.field.assets).
+        "COMPRESS_STREAMS": False,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
+        # Static files asked for with ?v=<content hash> never change: cached for a year.
+        "STATIC_IMMUTABLE_MAX_AGE": 365 * 24 * 3600,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.numbers import get_minus_sign_symbol, get_plus_sign_symbol
 from flask import Flask, current_app, request
 from flask_babel import (
     Domain,
@@ -13,6 +14,7 @@ from flask_babel import (
     format_percent,
     get_locale,
     get_translations,
+    gettext,
 )
 from flask_login import current_user
 
@@ -38,6 +40,27 @@ def format_pct(value: float | None) -> str:
     if rounded is None:
         return "–"
     return format_percent(rounded / 100, format="#,##0.0 %")
+
+
+def format_points_change(value: float | None) -> str:
+    """A change of score in percentage points, with its sign: ``+4.0 pts``, ``-2.5 pts``.
+
+    Rounded like a percentage (one decimal, half away from zero); a change that
+    rounds to nothing has no sign (``0.0 pts``).
+    """
+    rounded = round_pct(value)
+    if rounded is None:
+        return "–"
+    locale = get_locale()
+    sign = (
+        get_plus_sign_symbol(locale)
+        if rounded > 0
+        else get_minus_sign_symbol(locale)
+        if rounded < 0
+        else ""
+    )
+    number = format_decimal(abs(rounded), format="#,##0.0")
+    return gettext("%(change)s pts", change=sign + number)
 
 
 def text_direction() -> str:
@@ -141,6 +164,8 @@ def init_app(app: Flask) -> None:
         datetime=format_datetime,
         decimal=format_decimal,
         pct=format_pct,
+        pts=format_points_change,
+        round_pct=round_pct,
         direction=domain_i18n.text_direction,
     )
     app.jinja_env.globals.update(answer_text=answer_text, is_answered=answers.is_answered)

@@ -23,6 +23,7 @@ from shopper import create_app
 from shopper.devtools import postgres, redis
 from shopper.extensions import db
 from tests.support import queries
+from tests.support.mail import Mailbox, SmtpServer
 from tests.support.web import AuthActions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,6 +74,22 @@ def redis_url() -> Iterator[str]:
         unavailable(f"Redis cannot start here: {error}")
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port, for the whole session."""
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(app: Flask, smtp_server: SmtpServer) -> Mailbox:
+    """The app sends its mail to the suite's SMTP server; the mailbox starts empty."""
+    smtp_server.box.clear()
+    app.config.update(smtp_server.box.settings)
+    return smtp_server.box
 
 
 def settings(database_url: str, instance: Path, **extra: object) -> dict[str, object]:

@@ -18,7 +18,7 @@ from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.models import Assignment, Role, Visit
 from shopper.request_limits import is_database_id
-from shopper.services import assignments, audit, photos, reviews, visits
+from shopper.services import assignments, audit, notifications, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
 
@@ -93,6 +93,7 @@ def visit_json(visit: Visit) -> dict[str, object]:
         if policy.scores_visible(visit.assignment)
         else None,
         "review_note": visit.review_note if identify else "",
+        "returned_questions": list(visit.returned_questions or []),
         "saved_at": visit.saved_at.isoformat(),
         "submitted_at": visit.submitted_at.isoformat() if visit.submitted_at else None,
         "submitted_late": visit.submitted_late,
@@ -336,7 +337,11 @@ def delete_photo(visit_id: int, photo_id: int) -> object:
 @bp.fails(404, 409, 422)
 def review_visit(body: dict[str, Any], visit: Visit) -> object:
     """Approve, return to the shopper with a note, or withdraw an approval."""
-    reviews.decide(visit, current_user, body["decision"], body.get("note", ""))
+    reviews.decide(
+        visit, current_user, body["decision"], body.get("note", ""), body.get("questions", [])
+    )
+    if body["decision"] == "return":
+        notifications.report_returned(visit)  # with SMTP set up; a failure is logged
     return visit_json(visit)
 
 

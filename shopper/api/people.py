@@ -12,7 +12,7 @@ from shopper.api import bp, schemas
 from shopper.api.pagination import paginate
 from shopper.api.routes import user_json
 from shopper.models import Role, User
-from shopper.services import people
+from shopper.services import notifications, people
 from shopper.services.people import Invited, PersonFilters
 
 PersonPage = schemas.page_of(schemas.Person, "PersonPage")
@@ -42,7 +42,9 @@ def _days() -> int:
 
 
 def _answer_once(invited: Invited, status: int) -> object:
-    """An answer that carries a link's secret: no cache may keep it."""
+    """An answer that carries a link's secret: no cache may keep it (and, with SMTP
+    set up, the person gets the link by email too; a failure is logged)."""
+    notifications.invitations([invited])
     response = jsonify(invited_json(invited))
     response.headers["Cache-Control"] = "no-store"
     return response, status

@@ -41,19 +41,20 @@ def comparison(args: dict[str, str]) -> object:
 
 @bp.get("/comparison.csv")
 @roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
-@bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
+@bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv")
 @bp.fails(404, 422)
 @comparisons.cycle_collector_paused()
 def comparison_csv(args: dict[str, str]) -> object:
     """The comparison as CSV: stores, then questions."""
-    query, built = _comparison()
-    return downloads.csv_response(built, query)
+    with downloads.file_language():
+        query, built = _comparison()
+        return downloads.csv_response(built, query)
 
 
 @bp.get("/comparison.xlsx")
 @roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
-@bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
+@bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(
     200,
     {"type": "string", "format": "binary"},
@@ -62,18 +63,20 @@ def comparison_csv(args: dict[str, str]) -> object:
 @bp.fails(404, 422)
 @comparisons.cycle_collector_paused()
 def comparison_xlsx(args: dict[str, str]) -> object:
-    """The comparison as XLSX: a stores sheet and a questions sheet."""
-    query, built = _comparison()
-    return downloads.xlsx_response(built, query)
+    """The comparison as XLSX: About, Stores and Questions sheets."""
+    with downloads.file_language():
+        query, built = _comparison()
+        return downloads.xlsx_response(built, query)
 
 
 @bp.get("/comparison.pdf")
 @roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
-@bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
+@bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @bp.fails(404, 422)
 @comparisons.cycle_collector_paused()
 def comparison_pdf(args: dict[str, str]) -> object:
     """The comparison as a PDF for owners."""
-    query, built = _comparison()
-    return downloads.pdf_response(built, query)
+    with downloads.file_language():
+        query, built = _comparison()
+        return downloads.pdf_response(built, query)

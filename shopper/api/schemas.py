@@ -16,6 +16,7 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
 
 from shopper.api.pagination import MAX_PAGE, MAX_PER_PAGE
 from shopper.config import LANGUAGES
+from shopper.domain.comparison import COMPARE_WITH
 from shopper.domain.i18n import N_
 from shopper.domain.workflow import Status
 from shopper.models import Role
@@ -457,6 +458,10 @@ class Visit(Schema):
         metadata={"description": "Only while the report is submitted or approved."},
     )
     review_note = fields.String(required=True)
+    returned_questions = fields.List(
+        fields.String(),
+        metadata={"description": "A returned report: the questions the coordinator named."},
+    )
     saved_at = _timestamp()
     submitted_at = _timestamp(allow_none=True)
     submitted_late = fields.Boolean()
@@ -466,6 +471,11 @@ class ReviewBody(Closed):
     # The words are checked by reviews.decide, which the review page calls too.
     decision = fields.String(required=True, metadata={"enum": list(DECISIONS)})
     note = _text("Required to return a report.")
+    questions = fields.List(
+        fields.String(validate=validate.Length(max=64)),
+        validate=validate.Length(max=500),
+        metadata={"description": "Returning: the codes of the questions the shopper must change."},
+    )
 
 
 class ApproveMany(Closed):
@@ -491,6 +501,23 @@ class ComparisonQuery(Query):
     store = fields.String(
         metadata={"description": "One store's code: the stores listed are that one only."}
     )
+    compare = fields.String(validate=validate.OneOf(list(COMPARE_WITH)))
+
+
+class ComparisonFileQuery(ComparisonQuery):
+    """The comparison's query, and what a file is written in."""
+
+    language = fields.String(
+        validate=validate.OneOf(list(LANGUAGES)),
+        metadata={"description": "Headings and checklist texts in this language (default: yours)"},
+    )
+    dialect = fields.String(
+        validate=validate.OneOf(["comma", "point"]),
+        metadata={
+            "description": "CSV only: comma (`;` between cells, `,` decimals) or point "
+            "(`,` and `.`); default: the one the file's language reads"
+        },
+    )
 
 
 class Comparison(Schema):
@@ -503,6 +530,7 @@ class Comparison(Schema):
     first_day = _date(required=True)
     last_day = _date(required=True)
     previous = fields.Raw(required=True, allow_none=True)
+    compare = fields.String(required=True)
     sections = fields.Raw(required=True)
     questions = fields.Raw(required=True)
     stores = fields.Raw(required=True)

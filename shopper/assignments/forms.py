@@ -42,7 +42,10 @@ class AssignForm(WindowFields):
     region = SelectField(
         _l("Whole region"),
         validators=[Optional()],
-        description=_l("Takes every active store of the region, besides those ticked below."),
+        description=_l(
+            "Every active store of this region gets a visit. Stores ticked below are added"
+            " to them, from any region."
+        ),
     )
     stores = CheckboxList(_l("Stores"), validators=[Optional()])
     shoppers = CheckboxList(

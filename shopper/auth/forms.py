@@ -77,6 +77,12 @@ class LanguageForm(FlaskForm):
     )
 
 
+class ReportEmailsForm(FlaskForm):
+    """Whether the periodic comparison report comes by email."""
+
+    report_emails = BooleanField(_l("Email me the comparison report of each period"))
+
+
 class NewTokenForm(FlaskForm):
     """Making a personal API token."""
 

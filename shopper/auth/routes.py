@@ -17,17 +17,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from shopper.access import public, signed_in
+from shopper.access import public, roles, signed_in
 from shopper.auth import bp
 from shopper.auth.forms import (
     ChangePasswordForm,
     LanguageForm,
     NewTokenForm,
+    ReportEmailsForm,
     RevokeTokenForm,
     SetPasswordForm,
     SignInForm,
 )
 from shopper.extensions import limiter
+from shopper.models import Role
 from shopper.services import accounts
 from shopper.services.errors import Invalid, NotFound, ServiceError
 from shopper.services.sign_in_lock import SignInLocked
@@ -114,6 +116,7 @@ def _account_page(**forms: object) -> str:
         "password_form": ChangePasswordForm(prefix="pw"),
         "language_form": LanguageForm(prefix="lang", language=current_user.language),
         "token_form": NewTokenForm(prefix="token"),
+        "report_form": ReportEmailsForm(prefix="report", report_emails=current_user.report_emails),
         "tokens": accounts.list_tokens(current_user),
         "max_tokens": accounts.MAX_TOKENS,
     }
@@ -160,6 +163,21 @@ def change_language() -> object:
         flash(_("Language saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(language_form=form), 400
+
+
+@bp.post("/account/report-emails")
+@roles(Role.OWNER, Role.MANAGER)
+def change_report_emails() -> object:
+    """Turn the emailed comparison report off or on."""
+    form = ReportEmailsForm(prefix="report")
+    if not form.validate_on_submit():
+        return _account_page(report_form=form), 400
+    accounts.set_report_emails(current_user, form.report_emails.data)
+    if form.report_emails.data:
+        flash(_("You will get the comparison report by email."), "success")
+    else:
+        flash(_("You will no longer get the comparison report by email."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/tokens")

@@ -108,6 +108,8 @@ def _builder(code: str, status: int = 200, problems: tuple | None = None) -> tup
             checklist=checklist,
             draft=draft,
             problems=checklists.draft_problems(draft.document) if problems is None else problems,
+            # After a refused publish every problem shows; before, each as its part is touched.
+            show_all_problems=problems is not None,
             publish_url=url_for("checklists.publish", code=code),
             discard_url=url_for("checklists.discard", code=code),
             config=builder_config(checklist.code, draft.number),

@@ -590,7 +590,11 @@ class _Reader:
             low = self.integer(obj, path, "min", kind=kind)
             high = self.integer(obj, path, "max", kind=kind)
             if low is not None and high is not None and low >= high:
-                self.add(_key(path, "max"), N_("must be greater than min (%(min)s)"), min=low)
+                self.add(
+                    _key(path, "max"),
+                    N_("must be greater than the lowest value (%(min)s)"),
+                    min=low,
+                )
 
         options: tuple[Option, ...] = ()
         if takes("options") is False:

@@ -119,7 +119,13 @@ class StoreRow:
 
 @dataclass(frozen=True)
 class QuestionRow:
-    """A question across the chain: how well, how often it fails, how unevenly."""
+    """A question across the chain: how well, how often it fails, how unevenly.
+
+    ``fail_rate`` only for yes_no questions (a 4 on a 1–5 scale is a lower
+    score, not a failure); ``points_lost`` is Σ possible − Σ earned over the
+    chain's counted answers (None without one), what "where we lose the most
+    points" ranks every scored question by.
+    """
 
     info: QuestionInfo
     score: float | None
@@ -127,6 +133,7 @@ class QuestionRow:
     fails: int
     fail_rate: float | None
     consistency: float | None
+    points_lost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -171,10 +178,68 @@ class Comparison:
     competitor_score: float | None
     competitor_stores: int
     trend: tuple[TrendPoint, ...] = ()
+    # What the change compares with: ``previous`` or ``last_year`` (``COMPARE_WITH``).
+    compare: str = "previous"
 
 
-def previous_period(first_day: date, last_day: date) -> tuple[date, date]:
-    """The period of the same length that ends the day before ``first_day``."""
+YES_NO = "yes_no"  # the only question type that fails (scoring.md)
+
+PREVIOUS = "previous"
+LAST_YEAR = "last_year"
+COMPARE_WITH = (PREVIOUS, LAST_YEAR)
+
+
+def _month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _months_back(month: date, count: int) -> date:
+    """The first day of the month ``count`` months before ``month``'s."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def calendar_months(first_day: date, last_day: date) -> int | None:
+    """1, 3 or 12 when the period is exactly one calendar month, quarter or year; else None."""
+    if first_day.day != 1 or last_day != _month_end(last_day) or first_day.year != last_day.year:
+        return None
+    months = last_day.month - first_day.month + 1
+    if months == 1:
+        return 1
+    if months == 3 and first_day.month in (1, 4, 7, 10):
+        return 3
+    if months == 12:
+        return 12
+    return None
+
+
+def _year_earlier(day: date) -> date:
+    """The same date one year earlier, 29 February becoming 28 February."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+def previous_period(first_day: date, last_day: date, compare: str = PREVIOUS) -> tuple[date, date]:
+    """The period a comparison compares with, by spec/scoring.md.
+
+    ``previous``: a calendar month, quarter or year is compared with the one
+    before; any other period with the period of the same length that ends the
+    day before ``first_day``. ``last_year``: the same calendar month, quarter or
+    year one year earlier, otherwise the same dates one year earlier (29
+    February becoming 28 February).
+    """
+    months = calendar_months(first_day, last_day)
+    if compare == LAST_YEAR:
+        if months is not None:
+            start = first_day.replace(year=first_day.year - 1)
+            return start, _month_end(_months_back(last_day.replace(day=1), 12))
+        return _year_earlier(first_day), _year_earlier(last_day)
+    if months is not None:
+        start = _months_back(first_day, months)
+        return start, first_day - timedelta(days=1)
     length = (last_day - first_day).days + 1
     previous_last = first_day - timedelta(days=1)
     return previous_last - timedelta(days=length - 1), previous_last
@@ -297,6 +362,7 @@ def compare(
     previous: Mapping[str, StoreSums],
     trend: Iterable[TrendPoint] = (),
     details: Details | None = None,
+    compare_with: str = PREVIOUS,
 ) -> Comparison:
     """Build the comparison of ``stores`` from their sums in the period and the one before.
 
@@ -305,7 +371,7 @@ def compare(
     scores for a month of a 2,000-store chain) is computed on arrays: one row
     per visited store, in ``visited``'s order, one column per question code.
     """
-    previous_first, previous_last = previous_period(first_day, last_day)
+    previous_first, previous_last = previous_period(first_day, last_day, compare_with)
     section_list = tuple(sections)
     question_list = tuple(questions)
     section_codes = [s.code for s in section_list]
@@ -367,8 +433,12 @@ def compare(
     by_region: dict[str, list[float]] = {}
     for r in own:
         by_region.setdefault(r.store.region, []).append(r.score)
+    # Best region first (equal scores by name).
     regions = tuple(
-        RegionRow(name, mean(by_region[name]), len(by_region[name])) for name in sorted(by_region)
+        sorted(
+            (RegionRow(name, mean(scores), len(scores)) for name, scores in by_region.items()),
+            key=lambda r: (-r.score, r.region),
+        )
     )
     return Comparison(
         checklist=checklist,
@@ -397,6 +467,7 @@ def compare(
         competitor_score=mean(r.score for r in rivals),
         competitor_stores=len(rivals),
         trend=tuple(trend),
+        compare=compare_with,
     )
 
 
@@ -439,14 +510,18 @@ def _question_rows(
         strict=True,
     ):
         answers, failed = int(q_counted), int(q_fails)
+        # The kept ``fails`` count answers that earned less than the points:
+        # for a yes_no question exactly the answers that are not the good one.
+        yes_no = info.type == YES_NO
         rows.append(
             QuestionRow(
                 info=info,
                 score=q_earned * 100 / q_possible if answers and q_possible else None,
                 answers=answers,
-                fails=failed,
-                fail_rate=failed * 100 / answers if answers else None,
+                fails=failed if yes_no else 0,
+                fail_rate=failed * 100 / answers if answers and yes_no else None,
                 consistency=q_consistency if q_stores else None,
+                points_lost=q_possible - q_earned if answers else None,
             )
         )
     return tuple(rows)
@@ -463,6 +538,7 @@ def to_json(comparison: Comparison) -> dict[str, object]:
             "first_day": comparison.previous_first_day.isoformat(),
             "last_day": comparison.previous_last_day.isoformat(),
         },
+        "compare": comparison.compare,
         "region": comparison.region,
         "competitors_included": comparison.competitors_included,
         "sections": [{"code": s.code, "title": s.title} for s in comparison.sections],
@@ -476,6 +552,7 @@ def to_json(comparison: Comparison) -> dict[str, object]:
                 "answers": q.answers,
                 "fails": q.fails,
                 "fail_rate": q.fail_rate,
+                "points_lost": q.points_lost,
                 "consistency": q.consistency,
             }
             for q in comparison.questions

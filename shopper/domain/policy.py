@@ -54,6 +54,8 @@ MANAGE = frozenset({Role.COORDINATOR})
 # Who may know which shopper made a visit. Store managers never: shoppers stay
 # anonymous to the stores they visit, in every page, file and response.
 IDENTIFY_SHOPPERS = frozenset({Role.COORDINATOR, Role.OWNER})
+# Who gets the periodic comparison report by email (``report send``).
+REPORT_EMAILS = frozenset({Role.OWNER, Role.MANAGER})
 
 # Scores are shown once a report is submitted and until it is sent back: a returned
 # report's scores are those of a report the shopper is changing, and are computed
@@ -89,6 +91,8 @@ class Capabilities:
     respond_actions: bool
     # Whether shoppers' names, emails and ids may be shown at all.
     identify_shoppers: bool
+    # Whether the periodic comparison report is emailed (owners; managers, their stores').
+    receive_report_emails: bool = False
 
     def as_dict(self) -> dict[str, bool]:
         """The flags, for a page's JSON configuration."""
@@ -116,6 +120,7 @@ def capabilities(person: Person | None) -> Capabilities:
         manage_actions=manages,
         respond_actions=manages or role == Role.MANAGER,
         identify_shoppers=role in IDENTIFY_SHOPPERS,
+        receive_report_emails=role in REPORT_EMAILS,
     )
 
 

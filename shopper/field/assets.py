@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import Flask, Response, current_app, request, url_for
 
 # What the service worker keeps from its first start, so an opened page works offline.
 PRECACHED = (
@@ -56,3 +56,24 @@ def precache_urls() -> list[str]:
     return [asset_url(name) for name in PRECACHED] + [
         url_for("static", filename=name) for name in SHARED
     ]
+
+
+def init_app(app: Flask) -> None:
+    """Static files: CSS, JS and SVG read whole so that they go out compressed (small
+    files; a streamed file would go as it is), and those asked for by content hash
+    (``?v=``) cached for good: a new content is a new URL, so a phone never
+    downloads the same script twice. Registered after Flask-Compress, so it runs
+    before it."""
+    max_age = int(app.config["STATIC_IMMUTABLE_MAX_AGE"])
+    compressible = set(app.config["COMPRESS_MIMETYPES"])
+
+    @app.after_request
+    def static_file(response: Response) -> Response:
+        if request.endpoint != "static" or response.status_code != 200:
+            return response
+        if response.mimetype in compressible and response.is_streamed:
+            response.direct_passthrough = False
+            response.set_data(response.get_data())
+        if request.args.get("v"):
+            response.headers["Cache-Control"] = f"public, max-age={max_age}, immutable"
+        return response

@@ -80,6 +80,8 @@ class Visit(Base):
     possible: Mapped[float | None] = mapped_column(Float)
     critical_failure: Mapped[bool] = mapped_column(Boolean, default=False)
     review_note: Mapped[str] = mapped_column(Text, default="")
+    # A returned report: the codes of the questions the coordinator named to fix.
+    returned_questions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

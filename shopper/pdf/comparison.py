@@ -28,6 +28,7 @@ from shopper.pdf import (
     HEADER_FILL,
     INK,
     MUTED,
+    NO_VALUE,
     RULE,
     SMALL_SIZE,
     Labels,
@@ -74,6 +75,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "visits": N_("Visits"),
     "score": N_("Score %"),
     "change": N_("Change"),
+    # A change of score: a difference in percentage points, never a percentage.
+    "points_change": N_("%(change)s pts"),
     "competitor": N_("Competitor"),
     "competitor_flag": N_("competitor"),
     "chart_caption": N_("Store scores, best first. The dark line is the chain average."),
@@ -198,6 +201,11 @@ class _Page:
     def percent(self, value: float | None) -> str:
         return format_percent(value, self.locale)
 
+    def change(self, value: float | None) -> str:
+        """A change in percentage points with its sign: ``+4.0 pts``."""
+        shown = format_change(value, self.locale)
+        return shown if shown == NO_VALUE else self.text.format("points_change", change=shown)
+
     def cell(self, value: object, width: float, **options) -> str | TextBlock:
         return cell(value, width, fonts=self.fonts, **options)
 
@@ -312,7 +320,7 @@ class _Page:
             "critical_failures",
             "competitor",
         )
-        widths = [30.0, 46.0, 0.0, 80.0, 34.0, 42.0, 42.0, 46.0, 58.0]
+        widths = [30.0, 46.0, 0.0, 80.0, 34.0, 42.0, 50.0, 46.0, 58.0]
         widths[2] = WIDTH - sum(widths)
         rows: list[list] = [self.headers(keys[:-1], widths[:-1], numbers=4)]
         rows[0] += header_cells([self.text["competitor"]], widths[-1:], self.fonts, ["left"])
@@ -329,7 +337,7 @@ class _Page:
                     self.cell(store.region, widths[3]),
                     format_count(row.visits, locale),
                     format_score(row.score, locale),
-                    format_change(row.change, locale),
+                    self.change(row.change),
                     format_count(row.critical_failures, locale),
                     self.cell(flag, widths[8], color=RIVAL_COLOUR) if store.competitor else "",
                 ]
@@ -738,7 +746,7 @@ class _Page:
                 [
                     self.percent(c.chain_score),
                     self.percent(c.competitor_score),
-                    format_change(difference, self.locale),
+                    self.change(difference),
                     format_count(c.competitor_stores, self.locale),
                 ],
             ],

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from shopper.access import roles
@@ -29,7 +30,7 @@ from shopper.people.forms import (
     StoresForm,
     with_store_choices,
 )
-from shopper.services import accounts, people, stores
+from shopper.services import accounts, notifications, people, stores
 from shopper.services.errors import ServiceError
 from shopper.services.people import Invited
 
@@ -44,7 +45,27 @@ def _store_choices() -> list[tuple[str, str]]:
 
 
 def _links_page(invited: Sequence[Invited], unchanged: Sequence[User] = ()) -> object:
-    """The new invitation links, shown this once (and never kept by a cache)."""
+    """The new invitation links, shown this once (and never kept by a cache); with SMTP
+    set up, each person also gets theirs by email."""
+    sent, failed = notifications.invitations(invited)
+    if sent:
+        flash(
+            ngettext(
+                "The invitation link was also sent by email.",
+                "%(num)d invitation links were also sent by email.",
+                sent,
+            ),
+            "info",
+        )
+    if failed:
+        flash(
+            ngettext(
+                "%(num)d invitation email could not be sent: copy the link below to the person.",
+                "%(num)d invitation emails could not be sent: copy the links below to the people.",
+                failed,
+            ),
+            "error",
+        )
     links = [
         (person, url_for("auth.invitation", secret=person.secret, _external=True))
         for person in invited

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from flask import Response
+from flask import Response, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from shopper.config import LANGUAGES
 from shopper.domain.comparison import Comparison
-from shopper.services import exports
+from shopper.domain.i18n import N_, text_direction
+from shopper.domain.workflow import Status
+from shopper.extensions import db
+from shopper.models import Assignment, Checklist, ChecklistVersion, Store, Visit
+from shopper.services import checklists, exports
 from shopper.services.comparisons import ComparisonQuery
+from shopper.services.errors import Invalid
 
 
 def headings() -> dict[str, str]:
@@ -27,6 +37,9 @@ def headings() -> dict[str, str]:
         "critical_failures": _("Critical failures"),
         "stores_sheet": _("Stores"),
         "questions_sheet": _("Questions"),
+        "about_sheet": _("About"),
+        "about_item": _("What"),
+        "about_value": _("Value"),
         # The competitor column's values.
         "yes": _("yes"),
         "no": _("no"),
@@ -46,16 +59,115 @@ def _attachment(body: bytes | str, mimetype: str, name: str) -> Response:
     )
 
 
+def requested_language() -> str:
+    """The language a file is asked for (``?language=xx``), else the reader's own."""
+    language = request.args.get("language", "").strip()
+    if not language:
+        return str(get_locale() or "en")
+    if language not in LANGUAGES:
+        raise Invalid(
+            N_("Unknown language %(language)s; the languages are %(languages)s."),
+            {"language": language, "languages": ", ".join(LANGUAGES)},
+            fields={"language": "|".join(LANGUAGES)},
+        )
+    return language
+
+
+@contextmanager
+def file_language() -> Iterator[str]:
+    """Build and write a file in the language asked for: headings and checklist texts."""
+    language = requested_language()
+    with force_locale(language):
+        yield language
+
+
+def requested_dialect(language: str) -> exports.Dialect:
+    """``?dialect=comma|point`` when given, else the one the file's language reads."""
+    name = request.args.get("dialect", "").strip()
+    if not name:
+        return exports.dialect_for(language)
+    if name not in exports.DIALECTS:
+        raise Invalid(
+            N_("The dialect is comma or point."), fields={"dialect": "|".join(exports.DIALECTS)}
+        )
+    return exports.DIALECTS[name]
+
+
+def _versions(comparison: Comparison) -> list[int]:
+    """The checklist versions of the approved visits the figures count."""
+    statement = (
+        select(ChecklistVersion.number)
+        .distinct()
+        .join(Assignment, Assignment.checklist_version_id == ChecklistVersion.id)
+        .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
+        .join(Visit, Visit.assignment_id == Assignment.id)
+        .join(Store, Store.id == Assignment.store_id)
+        .where(
+            Checklist.code == comparison.checklist,
+            Assignment.status == Status.APPROVED,
+            Visit.visited_on.between(comparison.first_day, comparison.last_day),
+        )
+    )
+    if comparison.region:
+        statement = statement.where(Store.region == comparison.region)
+    if not comparison.competitors_included:
+        statement = statement.where(Store.competitor.is_(False))
+    return sorted(db.session.execute(statement).scalars())
+
+
+def _title(comparison: Comparison) -> str:
+    """The checklist's title in the file's language (its source title when untranslated)."""
+    checklist = checklists.get_checklist(comparison.checklist)
+    latest = checklist.latest_published
+    if latest is None:
+        return comparison.title
+    return checklists.parse_version(latest, str(get_locale())).title or comparison.title
+
+
+def about(comparison: Comparison, generated_at: datetime) -> list[tuple[str, object]]:
+    """What a file's figures are of, for its About sheet (in the file's language)."""
+    language = str(get_locale())
+    versions = _versions(comparison)
+    return [
+        (_("Checklist"), _title(comparison)),
+        (_("Checklist code"), comparison.checklist),
+        (_("Versions counted"), ", ".join(str(n) for n in versions) or "–"),
+        (_("First day"), comparison.first_day),
+        (_("Last day"), comparison.last_day),
+        (_("Compared with, first day"), comparison.previous_first_day),
+        (_("Compared with, last day"), comparison.previous_last_day),
+        (_("Region"), comparison.region or _("Whole chain")),
+        (
+            _("Competitors"),
+            _("competitors included")
+            if comparison.competitors_included
+            else _("competitors left out"),
+        ),
+        (_("Scores"), _("percentages of the points possible; change in points")),
+        (_("Made at (UTC)"), generated_at.replace(tzinfo=None, microsecond=0)),
+        (_("Language"), f"{LANGUAGES.get(language, language)} ({language})"),
+    ]
+
+
 def csv_response(comparison: Comparison, query: ComparisonQuery) -> Response:
-    """The CSV download (UTF-8 with a BOM so spreadsheets read the letters right)."""
-    body = "\ufeff" + exports.comparison_csv(comparison, headings())
+    """The CSV download: UTF-8 with a BOM so spreadsheets read the letters right, in the
+    dialect of the file's language (or the one asked for)."""
+    dialect = requested_dialect(str(get_locale()))
+    body = "\ufeff" + exports.comparison_csv(comparison, headings(), dialect)
     return _attachment(body.encode("utf-8"), "text/csv", filename(query, "csv"))
 
 
 def xlsx_response(comparison: Comparison, query: ComparisonQuery) -> Response:
-    """The XLSX download."""
+    """The XLSX download: About, Stores and Questions sheets."""
+    from shopper.models import utcnow
+
     return _attachment(
-        exports.comparison_xlsx(comparison, headings()),
+        exports.comparison_xlsx(
+            comparison,
+            headings(),
+            about(comparison, utcnow()),
+            right_to_left=text_direction(str(get_locale())) == "rtl",
+        ),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename(query, "xlsx"),
     )

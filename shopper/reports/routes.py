@@ -110,7 +110,8 @@ def comparison() -> object:
 def comparison_csv() -> object:
     """The comparison as CSV."""
     args = _query_args()
-    return downloads.csv_response(_built(args), comparisons.parse_query(args))
+    with downloads.file_language():
+        return downloads.csv_response(_built(args), comparisons.parse_query(args))
 
 
 @bp.get("/comparison.xlsx")
@@ -119,7 +120,8 @@ def comparison_csv() -> object:
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
     args = _query_args()
-    return downloads.xlsx_response(_built(args), comparisons.parse_query(args))
+    with downloads.file_language():
+        return downloads.xlsx_response(_built(args), comparisons.parse_query(args))
 
 
 @bp.get("/comparison.pdf")
@@ -128,7 +130,8 @@ def comparison_xlsx() -> object:
 def comparison_pdf() -> object:
     """The comparison as a PDF for owners."""
     args = _query_args()
-    return downloads.pdf_response(_built(args), comparisons.parse_query(args))
+    with downloads.file_language():
+        return downloads.pdf_response(_built(args), comparisons.parse_query(args))
 
 
 @bp.get("/stores/<code>")

@@ -215,6 +215,12 @@ def set_language(user: User, language: str) -> None:
     db.session.commit()
 
 
+def set_report_emails(user: User, wanted: bool) -> None:
+    """Whether the periodic comparison report comes to this person by email."""
+    user.report_emails = bool(wanted)
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     """An invitation and the secret of its link, which is shown once."""

@@ -24,7 +24,9 @@ from shopper.domain.follow_up import ActionStatus, ActionStep
 from shopper.domain.i18n import N_
 from shopper.domain.policy import Person
 from shopper.extensions import db
-from shopper.models import ActionEvent, Store, StoreAction, User, Visit, utcnow
+from shopper.models import ActionEvent, Role, Store, StoreAction, User, Visit, utcnow
+from shopper.models.action import manager_stores
+from shopper.services import mail, notifications
 from shopper.services.errors import Conflict, Invalid, NotFound
 from shopper.services.scope import visible_to
 
@@ -140,6 +142,7 @@ def open_action(
             {"code": store.code},
         )
     db.session.commit()
+    announce([action])
     return action
 
 
@@ -247,10 +250,116 @@ def get(person: Person, action_id: int) -> StoreAction:
     return action
 
 
-def announce(opened: Iterable[StoreAction]) -> None:
-    """Tell the stores' managers about newly opened actions (after the commit)."""
-    # Emails are sent by shopper.services.notifications once SMTP is configured.
-    del opened
+def managers_of(store_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active managers of each store, by email."""
+    ids = list(set(store_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(manager_stores.c.store_id, User)
+        .join(User, User.id == manager_stores.c.user_id)
+        .where(
+            manager_stores.c.store_id.in_(ids),
+            User.role == Role.MANAGER,
+            User.active.is_(True),
+        )
+        .order_by(User.email)
+    ).all()
+    managers: dict[int, list[User]] = {}
+    for store_id, user in rows:
+        managers.setdefault(store_id, []).append(user)
+    return managers
+
+
+def announce(opened: Iterable[StoreAction]) -> int:
+    """Email the stores' managers about newly opened actions, when SMTP is set up.
+
+    Call after the commit that opened them: a failed email is logged and never
+    undoes the action. Returns how many messages went out.
+    """
+    opened = list(opened)
+    if not opened or not mail.configured():
+        return 0
+    managers = managers_of(action.store_id for action in opened)
+    sent = 0
+    for action in opened:
+        for manager in managers.get(action.store_id, []):
+            sent += notifications.action_opened(action, manager) is True
+    return sent
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder: the action, the manager, and whether the email went out."""
+
+    action: StoreAction
+    manager: User
+    sent: bool
+
+
+def _claim_reminder(action_id: int, now: datetime) -> bool:
+    """Mark the action reminded, if no other run did first (one conditional UPDATE)."""
+    claimed = db.session.execute(
+        update(StoreAction)
+        .where(
+            StoreAction.id == action_id,
+            StoreAction.reminded_at.is_(None),
+            StoreAction.status == ActionStatus.OPEN,
+        )
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def remind(today: date) -> list[Reminder]:
+    """Email the managers of each open action whose due date is near (once per action).
+
+    Each action is claimed by setting ``reminded_at`` in one conditional UPDATE
+    and committed before any mail goes out, so two runs at once never remind
+    twice. When every email of an action failed, the claim is taken back so that
+    the next run tries again. Actions of stores without a manager wait.
+    """
+    if not mail.configured():
+        raise mail.MailNotConfigured(
+            "No SMTP server is set: set SHOPPER_MAIL_SERVER (see README, Email)."
+        )
+    candidates = list(
+        db.session.execute(
+            select(StoreAction)
+            .where(
+                StoreAction.status == ActionStatus.OPEN,
+                StoreAction.reminded_at.is_(None),
+                StoreAction.due_on.between(today, today + follow_up.REMIND_BEFORE_DUE),
+            )
+            .options(selectinload(StoreAction.store))
+            .order_by(StoreAction.due_on, StoreAction.id)
+        ).scalars()
+    )
+    managers = managers_of(action.store_id for action in candidates)
+    reminders = []
+    for action in candidates:
+        people = managers.get(action.store_id, [])
+        if not people or not follow_up.needs_reminder(action.status, action.due_on, today):
+            continue
+        now = utcnow()
+        if not _claim_reminder(action.id, now):
+            continue
+        results = [
+            Reminder(action, manager, bool(notifications.action_due(action, manager)))
+            for manager in people
+        ]
+        if not any(result.sent for result in results):
+            db.session.execute(
+                update(StoreAction)
+                .where(StoreAction.id == action.id, StoreAction.reminded_at == now)
+                .values(reminded_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+        reminders += results
+    return reminders
 
 
 @dataclass(frozen=True)

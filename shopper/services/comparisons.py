@@ -67,6 +67,7 @@ class ComparisonQuery:
     last_day: date
     region: str | None = None
     competitors: bool = True
+    compare: str = rules.PREVIOUS
 
 
 def parse_query(args: dict[str, str]) -> ComparisonQuery:
@@ -84,6 +85,16 @@ def parse_query(args: dict[str, str]) -> ComparisonQuery:
     competitors = (args.get("competitors") or "include").strip()
     if competitors not in ("include", "exclude"):
         errors["competitors"] = "include|exclude"
+    compare = (args.get("compare") or rules.PREVIOUS).strip()
+    if compare not in rules.COMPARE_WITH:
+        errors["compare"] = "|".join(rules.COMPARE_WITH)
+    if set(errors) == {"compare"}:
+        raise Invalid(
+            N_(
+                "compare is previous (the period before) or last_year (the same period a year earlier)."
+            ),
+            fields=errors,
+        )
     if errors:
         raise Invalid(
             N_(
@@ -108,6 +119,7 @@ def parse_query(args: dict[str, str]) -> ComparisonQuery:
         days["last_day"],
         (args.get("region") or "").strip() or None,
         competitors == "include",
+        compare,
     )
 
 
@@ -546,7 +558,9 @@ def _build(query: ComparisonQuery) -> Comparison:
         {q.code: column for column, q in enumerate(questions)},
     )
     current = period_sums(checklist.id, query.first_day, query.last_day, layout)
-    previous = period_sums(checklist.id, *rules.previous_period(query.first_day, query.last_day))
+    previous = period_sums(
+        checklist.id, *rules.previous_period(query.first_day, query.last_day, query.compare)
+    )
     # Inactive stores show only for the periods they have visits in.
     shown = [
         info
@@ -571,6 +585,7 @@ def _build(query: ComparisonQuery) -> Comparison:
             current.sections,
             current.questions,
         ),
+        compare_with=query.compare,
     )
 
 

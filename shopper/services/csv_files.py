@@ -290,9 +290,15 @@ def read_csv(raw: bytes, required: Sequence[str], optional: Sequence[str] = ()) 
     return CsvTable(columns, tuple(rows), errors)
 
 
+class Number(str):
+    """A number already written as text in a file's dialect (``57,1``): never escaped."""
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, Number):
+        return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
@@ -301,14 +307,15 @@ def _cell(value: object) -> str:
     return escape_cell(str(value))
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A CSV text: comma-separated, minimal quoting, ``\\n`` line ends, text cells escaped.
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str = ",") -> str:
+    """A CSV text: ``delimiter``-separated (a comma unless told), minimal quoting, ``\\n``
+    line ends, text cells escaped.
 
-    Booleans are written ``yes``/``no`` and numbers as they are; every other
-    cell is user text and is escaped against formulas.
+    Booleans are written ``yes``/``no``, numbers as they are (a ``Number`` as
+    written); every other cell is user text and is escaped against formulas.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow([_cell(name) for name in header])
     for row in rows:
         writer.writerow([_cell(value) for value in row])

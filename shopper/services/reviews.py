@@ -62,6 +62,7 @@ def approve(visit: Visit, actor: User, note: str = "") -> None:
     _move(visit, Action.APPROVE)
     aggregates.apply_visit(visit, +1)
     visit.review_note = note
+    visit.returned_questions = []
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
     audit.record(visit.assignment, actor, AuditAction.APPROVED, note)
@@ -70,11 +71,34 @@ def approve(visit: Visit, actor: User, note: str = "") -> None:
     actions.announce(opened)
 
 
-def return_to_shopper(visit: Visit, actor: User, note: str) -> None:
-    """Send a submitted report back to its shopper with a note saying what to fix."""
+def _named_questions(visit: Visit, codes: list[str] | tuple[str, ...]) -> list[str]:
+    """The questions a returning coordinator points at: codes of the report's own
+    checklist version, in its order; Invalid naming an unknown one."""
+    known = [
+        question["code"]
+        for section in visit.assignment.version.document["sections"]
+        for question in section["questions"]
+    ]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise Invalid(
+            N_("The checklist of this report has no question %(code)s."),
+            {"code": unknown[0]},
+            fields={"questions": "unknown"},
+        )
+    return [code for code in known if code in codes]
+
+
+def return_to_shopper(
+    visit: Visit, actor: User, note: str, questions: list[str] | tuple[str, ...] = ()
+) -> None:
+    """Send a submitted report back to its shopper with a note saying what to fix and,
+    if the coordinator named them, the questions to change (the phone leads to them)."""
     note = _note(note, required=True)
+    named = _named_questions(visit, questions)
     _move(visit, Action.RETURN)
     visit.review_note = note
+    visit.returned_questions = named
     visit.reviewed_at = utcnow()
     visit.reviewed_by_id = actor.id
     audit.record(visit.assignment, actor, AuditAction.RETURNED, note)
@@ -94,12 +118,19 @@ def withdraw_approval(visit: Visit, actor: User, note: str = "") -> None:
 DECISIONS = ("approve", "return", "withdraw")
 
 
-def decide(visit: Visit, actor: User, decision: str | None, note: str = "") -> None:
-    """Apply a reviewer's decision to a report: approve, return (with a note) or withdraw."""
+def decide(
+    visit: Visit,
+    actor: User,
+    decision: str | None,
+    note: str = "",
+    questions: list[str] | tuple[str, ...] = (),
+) -> None:
+    """Apply a reviewer's decision to a report: approve, return (with a note and the
+    questions to fix) or withdraw."""
     if decision == "approve":
         approve(visit, actor, note)
     elif decision == "return":
-        return_to_shopper(visit, actor, note)
+        return_to_shopper(visit, actor, note, questions)
     elif decision == "withdraw":
         withdraw_approval(visit, actor, note)
     else:
@@ -147,6 +178,7 @@ def approve_many(visit_ids: list[int], actor: User) -> int:
     for visit in visits:
         aggregates.apply_visit(visit, +1)
         visit.review_note = ""
+        visit.returned_questions = []
         visit.reviewed_at = now
         visit.reviewed_by_id = actor.id
         audit.record(visit.assignment, actor, AuditAction.APPROVED)

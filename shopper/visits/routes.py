@@ -15,7 +15,7 @@ from shopper.models import Role, utcnow
 from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
 from shopper.request_limits import is_database_id
-from shopper.services import audit, photos, reviews, visits
+from shopper.services import audit, notifications, photos, reviews, visits
 from shopper.services.errors import ServiceError
 from shopper.visits import bp
 from shopper.visits.forms import BulkApproveForm, ReviewForm
@@ -96,7 +96,9 @@ def decide(visit_id: int) -> object:
     visit = visits.get_visit(visit_id, current_user)
     decision = request.form.get("decision")
     try:
-        reviews.decide(visit, current_user, decision, form.note.data or "")
+        reviews.decide(
+            visit, current_user, decision, form.note.data or "", form.questions.data or []
+        )
     except ServiceError as error:
         if error.fields.get("note"):
             form.note.errors = [error.translated()]
@@ -104,6 +106,11 @@ def decide(visit_id: int) -> object:
         flash(error.translated(), "error")
         return redirect(url_for("visits.review", visit_id=visit_id))
     flash(_decided(decision, visit), "success")
+    if decision == "return" and notifications.report_returned(visit) is False:
+        flash(
+            _("The email to the shopper could not be sent; the report is returned all the same."),
+            "error",
+        )
     if decision in ("approve", "return"):
         return redirect(url_for("visits.review_queue"))
     return redirect(url_for("visits.review", visit_id=visit_id))

@@ -86,9 +86,20 @@ def problems(page: Page) -> Locator:
 
 
 def publish(page: Page, base: str, code: str, number: int) -> None:
+    asked: list[str] = []
+
+    def accept(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(f"{base}/checklists/{code}")
     expect(page.locator(".flash-success")).to_have_text(f"Version {number} is published.")
+    assert asked == [
+        "Publish this version? New assignments will use it, and it cannot be changed"
+        " afterwards (changes make a new version)."
+    ]
 
 
 def export(page: Page, base: str, code: str, number: int) -> dict:
@@ -110,12 +121,13 @@ def test_coordinator_builds_publishes_and_edits_a_checklist(
     expect(field(page, "code")).to_have_value("quick-check")
     expect(field(page, "code")).to_have_attribute("readonly", "")
     expect(field(page, "title")).to_have_value("Quick check")
-    expect(problems(page)).to_have_text(
-        [
-            "sections[0].title: must not be empty",
-            "sections[0].questions: a section needs at least one question",
-        ]
+    # Nothing typed yet: no problem is shown, only how many are left.
+    expect(problems(page)).to_have_count(0)
+    expect(page.locator("#builder-problems-pending")).to_have_text(
+        "Still to finish before publishing: 2. Each shows beside its field as you fill in"
+        " the checklist."
     )
+    expect(page.locator(".b-problem")).to_have_count(0)
     expect(page.locator("#builder-preview .preview-title")).to_have_text("Quick check")
     # On a laptop the phone-sized preview sits beside the editor.
     editor = page.locator(".builder-editor").bounding_box()
@@ -245,6 +257,8 @@ def test_coordinator_builds_publishes_and_edits_a_checklist(
                 ],
             }
         ],
+        # formats.md: a document without translations exports an empty object.
+        "translations": {},
     }
     assert export(page, base, "quick-check", 1) == version_1
     version_2 = copy.deepcopy(version_1)
@@ -273,7 +287,7 @@ def test_a_problem_points_at_its_input_and_publishing_is_refused(
     field(page, f"{question}.max").fill("3")
     expect_saved(page)
 
-    message = "sections[0].questions[0].max: must be greater than min (5)"
+    message = "Section 1 › Question 1 › Highest value: must be greater than the lowest value (5)"
     expect(problems(page)).to_have_text([message])
     maximum = field(page, f"{question}.max")
     expect(maximum).to_have_attribute("aria-invalid", "true")
@@ -331,8 +345,8 @@ def test_changing_a_question_type_drops_what_no_longer_applies(
     ]
     expect(problems(page)).to_have_text(
         [
-            "sections[0].questions[0].options[0].label: must not be empty",
-            "sections[0].questions[0].options[1].label: must not be empty",
+            "Section 1 › Question 1 › Option 1 › Label: must not be empty",
+            "Section 1 › Question 1 › Option 2 › Label: must not be empty",
         ]
     )
 
@@ -375,3 +389,53 @@ def test_a_lost_connection_is_retried_and_the_changes_are_kept(
     assert page.evaluate("localStorage.getItem('shopper-builder:offline-check:1')") is None
     draft = export(page, base, "offline-check", 1)
     assert draft["sections"][0]["title"] == "Written offline"
+
+
+def test_a_translation_is_written_beside_its_source_and_saved_with_the_draft(
+    live_server: str, tab: Page, app: Flask, artifacts
+) -> None:
+    base, page = live_server, tab
+    make_user(app, "coordinator", EMAIL)
+    sign_in(page, base, EMAIL)
+    create_checklist(page, base, "two-tongues", "Store visit", "From the door to the till.")
+    field(page, "sections[0].title").fill("Welcome")
+    add_question(page, 0)
+    question = "sections[0].questions[0]"
+    field(page, f"{question}.text").fill("Were you greeted?")
+    field(page, f"{question}.points").fill("10")
+    expect_saved(page)
+
+    picker = page.get_by_label("Translate into")
+    # Title, description, section title and question text: four texts to translate.
+    expect(picker.locator("option")).to_have_text(
+        [
+            "Choose a language",
+            "Türkçe: 4 texts missing",
+            "Svenska: 4 texts missing",
+            "ไทย: 4 texts missing",
+            "اردو: 4 texts missing",
+        ]
+    )
+    picker.select_option("tr")
+    rows = page.locator("#builder-translation-rows .b-translation")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(3)).to_contain_text("Source: Were you greeted?")
+    page.get_by_label("Checklist title", exact=True).fill("Mağaza ziyareti")
+    page.get_by_label("Section 1 › Question 1 › Question").fill("Karşılandınız mı?")
+    expect(picker.locator("option:checked")).to_have_text("Türkçe: 2 texts missing")
+    expect_saved(page)
+    screenshot(page, artifacts / "builder-translation-tr.png")
+
+    draft = export(page, base, "two-tongues", 1)
+    assert draft["translations"] == {
+        "tr": {
+            "title": "Mağaza ziyareti",
+            "questions": {"question-1": {"text": "Karşılandınız mı?"}},
+        }
+    }
+    # Emptied again: the key goes, and readers get the source text.
+    page.get_by_label("Checklist title", exact=True).fill("")
+    expect_saved(page)
+    assert export(page, base, "two-tongues", 1)["translations"] == {
+        "tr": {"questions": {"question-1": {"text": "Karşılandınız mı?"}}}
+    }

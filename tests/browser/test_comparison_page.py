@@ -53,6 +53,22 @@ def test_owner_reads_the_comparison_on_a_laptop(
     page.get_by_label("Filter stores").fill("")
     expect(page.locator(".heatmap tbody tr")).to_have_count(4)
     expect(page.locator("svg.trend polyline.line-chain")).to_have_count(1)
+    # Months read as months, the twelve up to October 2026.
+    labels = page.locator("svg.trend > text").all_text_contents()
+    assert labels[-12:] == [
+        "Nov 2025",
+        "Dec 2025",
+        "Jan 2026",
+        "Feb 2026",
+        "Mar 2026",
+        "Apr 2026",
+        "May 2026",
+        "Jun 2026",
+        "Jul 2026",
+        "Aug 2026",
+        "Sep 2026",
+        "Oct 2026",
+    ]
     page.screenshot(path=str(artifacts / "comparison-laptop.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
@@ -73,6 +89,23 @@ def test_owner_reads_the_comparison_on_a_phone(
     box = score_cell.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The change shows whole on the phone (the bar beside the score gives way); critical
+    # failures are named beside the store's name.
+    change_cell = page.locator("#ranking tbody tr").nth(2).locator("td").nth(5)
+    box = change_cell.bounding_box()
+    wrap = page.locator("#ranking").locator("xpath=..").bounding_box()
+    assert box is not None and wrap is not None
+    assert box["x"] + box["width"] <= wrap["x"] + wrap["width"]
+    # A score and a change stay on one line ("57.1 %", "▼ -39.0 pts"), never "57.1" over "%".
+    for cell in (score_cell, page.locator("#ranking tbody tr").nth(2).locator("td").nth(5)):
+        assert cell.evaluate("c => getComputedStyle(c).whiteSpace") == "nowrap"
+        lines = cell.evaluate(  # the lines its text (not the bar beside it) lies on
+            "c => { const w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT); const tops = new Set();"
+            " for (let n = w.nextNode(); n; n = w.nextNode()) { const r = document.createRange();"
+            " r.selectNodeContents(n); for (const b of r.getClientRects()) tops.add(Math.round(b.top)); }"
+            " return tops.size; }"
+        )
+        assert lines == 1, cell.inner_text()
     page.screenshot(path=str(artifacts / "comparison-phone.png"), full_page=True)
 
 

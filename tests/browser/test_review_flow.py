@@ -4,6 +4,7 @@ shopper fixes and resubmits, the coordinator approves."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -60,6 +61,10 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     desk.get_by_label("Briefing").fill("Ask for a refund without a receipt.")
     desk.get_by_role("button", name="Plan the visits").click()
     expect(desk.locator("#plan tbody tr")).to_have_count(3)
+    # Each store's shopper menu is a full-size control, not a tiny native one.
+    menu = desk.locator("#plan select").first.bounding_box()
+    assert menu["height"] >= 44 and menu["width"] >= 190
+    expect(desk.get_by_text("Every active store of this region gets a visit.")).to_be_visible()
     desk.screenshot(path=str(artifacts / "flow-1-plan.png"), full_page=True)
     desk.get_by_role("button", name="Create 3 assignments").click()
     expect(desk.get_by_text("3 visits assigned.")).to_be_visible()
@@ -85,6 +90,19 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     desk.goto(f"{base}/review")
     desk.locator("table a").first.click()
     expect(desk.locator(".overall strong")).to_have_text("0.0 %")  # q1 is critical
+    # The decision stays in view at the bottom of the window, however long the report.
+    decide = desk.locator("#decide")
+    expect(decide).to_be_in_viewport()
+    desk.locator("#answer-q1").get_by_label("Ask the shopper to change this").check()
+    # Returning without a note: the error shows beside the note, in view, the tick kept.
+    desk.get_by_role("button", name="Return to the shopper").click()
+    expect(decide.locator(".error")).to_have_text("Write a note telling the shopper what to fix.")
+    expect(decide.locator(".error")).to_be_in_viewport()
+    expect(desk.get_by_label("Note to the shopper")).to_be_focused()
+    expect(
+        desk.locator("#answer-q1").get_by_label("Ask the shopper to change this")
+    ).to_be_checked()
+    desk.screenshot(path=str(artifacts / "flow-3a-return-without-note.png"))
     desk.get_by_label("Note to the shopper").fill("Q1: were you really not greeted? Check again.")
     desk.get_by_role("button", name="Return to the shopper").click()
     expect(desk.get_by_text("No reports are waiting for review.")).to_be_visible()
@@ -97,6 +115,15 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     mobile.screenshot(path=str(artifacts / "flow-3-returned.png"))
     first.locator(".visit-link").tap()
     expect(mobile.locator("#report-body")).to_be_enabled()
+    # The question the coordinator named: listed under the note, one tap away, marked.
+    named = mobile.locator(".to-change-list a")
+    expect(named).to_have_count(1)
+    named.tap()
+    expect(mobile.locator("#a-q1-card")).to_have_class(re.compile(r"\bto-change\b"))
+    expect(mobile.locator("#a-q1-card")).to_be_in_viewport()
+    expect(mobile.locator("#a-q1-card .to-change-note")).to_be_visible()
+    expect(mobile.locator(".form-question.to-change")).to_have_count(1)
+    mobile.screenshot(path=str(artifacts / "flow-3b-named-question.png"))
     mobile.locator('label:has(> input[name="a-q1"][value="yes"])').tap()
     mobile.locator("#send-report").tap()
     expect(mobile.locator("#sync-status")).to_have_text("Sent", timeout=SEND_TIMEOUT)

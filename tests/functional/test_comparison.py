@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from datetime import date
 
 import orjson
 import pytest
@@ -33,9 +32,18 @@ def history(app, client, auth):
 
 
 def _independent(
-    first: str, last: str, competitors: bool = True, region: str | None = None
+    first: str,
+    last: str,
+    previous_first: str,
+    previous_last: str,
+    competitors: bool = True,
+    region: str | None = None,
 ) -> dict:
-    """Every figure, computed here from the answers and the rules of scoring.md."""
+    """Every figure, computed here from the answers and the rules of scoring.md.
+
+    The previous period is given, worked out by hand (test_comparison_periods
+    checks the rule itself).
+    """
     versions = {1: parse_checklist(WORKED_EXAMPLE), 2: parse_checklist(V2)}
 
     def visits_in(a: str, b: str):
@@ -50,10 +58,7 @@ def _independent(
         return figures
 
     current = store_figures(first, last)
-    length = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
-    previous_last = date.fromordinal(date.fromisoformat(first).toordinal() - 1)
-    previous_first = date.fromordinal(previous_last.toordinal() - length + 1)
-    previous = store_figures(previous_first.isoformat(), previous_last.isoformat())
+    previous = store_figures(previous_first, previous_last)
     shown = {
         code
         for code, (r, comp) in STORES.items()
@@ -127,10 +132,7 @@ def _independent(
             else None
             for q in ("q1", "q2", "q3", "q5")
         },
-        "previous": {
-            "first_day": previous_first.isoformat(),
-            "last_day": previous_last.isoformat(),
-        },
+        "previous": {"first_day": previous_first, "last_day": previous_last},
     }
 
 
@@ -141,25 +143,28 @@ def _close(actual, expected) -> bool:
 
 
 @pytest.mark.parametrize(
-    "first, last, competitors, region",
+    "first, last, previous, competitors, region",
     [
-        ("2026-10-01", "2026-10-31", True, None),  # whole month: the stored monthly sums
-        ("2026-10-02", "2026-11-10", True, None),  # edge days: summed from the visits
+        # Whole month: the stored monthly sums; compared with September.
+        ("2026-10-01", "2026-10-31", ("2026-09-01", "2026-09-30"), True, None),
+        # Edge days: summed from the visits; 40 days before.
+        ("2026-10-02", "2026-11-10", ("2026-08-23", "2026-10-01"), True, None),
         # The previous period (Sep 11-30) is most of September: its totals less
         # Sep 1-10, which takes A's only earlier visit out (A has no change).
-        ("2026-10-01", "2026-10-20", True, None),
-        ("2026-10-01", "2026-10-31", False, None),
-        ("2026-09-01", "2026-11-30", True, "North"),
+        ("2026-10-01", "2026-10-20", ("2026-09-11", "2026-09-30"), True, None),
+        ("2026-10-01", "2026-10-31", ("2026-09-01", "2026-09-30"), False, None),
+        # Three months, not a calendar quarter: the 91 days before.
+        ("2026-09-01", "2026-11-30", ("2026-06-02", "2026-08-31"), True, "North"),
     ],
 )
 def test_comparison_equals_an_independent_computation(
-    client, history, first, last, competitors, region
+    client, history, first, last, previous, competitors, region
 ):
     query = f"checklist=worked&first_day={first}&last_day={last}&competitors={'include' if competitors else 'exclude'}"
     if region:
         query += f"&region={region}"
     document = client.get(f"/api/v1/comparison?{query}", headers=history["owner"]).json
-    expected = _independent(first, last, competitors, region)
+    expected = _independent(first, last, *previous, competitors, region)
 
     assert [s["code"] for s in document["stores"]] == expected["order"]
     assert [s["code"] for s in document["not_visited"]] == expected["not_visited"]
@@ -208,11 +213,31 @@ def test_october_in_plain_numbers(client, history):
     assert rows["B"]["change"] == pytest.approx(-1.0)
     assert rows["A"]["sections"]["checkout"] == 40.0  # the N/A visit is skipped
     assert document["chain"]["score"] == pytest.approx((39 + 39 + 50) / 3)
+    # Regions, best first: South (E 50) before North (A and B, 39 each).
+    assert document["regions"] == [
+        {"region": "South", "score": 50.0, "stores": 1},
+        {"region": "North", "score": 39.0, "stores": 2},
+    ]
     assert document["chain"]["critical_failures"] == 2
     assert document["not_visited"] == [
         {"code": "D", "name": "Store D", "region": "South", "competitor": False}
     ]
     assert [s["title"] for s in document["sections"]] == ["Welcome", "Checkout (v2)"]
+    # The chain's answers (A, B, E; C is a competitor, E's 31 October visit not approved):
+    # q1 yes_no 10 pts: yes, no, yes, no, yes → 30 of 50, 2 of 5 not the good answer;
+    # q2 scale: 7.5/10, 20/20, 7.5/10, 20/20, 10/20 → 65 of 80 (a lower score, never a failure);
+    # q3 choice: b 2/5, b 2/5, c 0/5 (two N/A left out) → 4 of 15;
+    # q5 yes_no 5 pts: yes, yes, no → 10 of 15, 1 of 3 failed.
+    questions = {
+        q["code"]: (q["score"], q["answers"], q["fails"], q["fail_rate"], q["points_lost"])
+        for q in document["questions"]
+    }
+    assert questions == {
+        "q1": (60.0, 5, 2, 40.0, 20.0),
+        "q2": (81.25, 5, 0, None, 15.0),
+        "q3": (pytest.approx(400 / 15), 3, 0, None, 11.0),
+        "q5": (pytest.approx(200 / 3), 3, 1, pytest.approx(100 / 3), 5.0),
+    }
 
 
 def test_withdrawing_an_approval_takes_the_visit_out(client, history):
@@ -292,11 +317,18 @@ def test_csv_and_xlsx_carry_the_same_figures(client, history):
     assert rows[1] == ["1", "C", "Store C", "North", "yes", "1", "57.1", "", "0", "50.0", "100.0"]
     assert rows[3][1] == "A" and rows[3][7] == "-39.0"  # a negative change stays a number
     question_rows = list(csv.reader(io.StringIO(questions_part)))
-    assert question_rows[0] == ["Store code", "Store", "q1", "q2", "q5", "q3"]
+    assert question_rows[0] == [
+        "Store code",
+        "Store",
+        "Q1 (q1)",
+        "Q2 (q2)",
+        "Q5 (new in v2) (q5)",
+        "Q3 (q3)",
+    ]
     workbook = load_workbook(
         io.BytesIO(client.get(f"/api/v1/comparison.xlsx?{query}", headers=history["owner"]).data)
     )
-    assert workbook.sheetnames == ["Stores", "Questions"]
+    assert workbook.sheetnames == ["About", "Stores", "Questions"]
     stores = list(workbook["Stores"].iter_rows(values_only=True))
     assert stores[1][:7] == (
         1,
@@ -397,8 +429,33 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     assert "badge-critical" not in rows["Store E"]
     assert "42.7 %" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
     assert "57.1 %" in html  # competitor benchmark
-    assert "▼ -39.0 %" in html  # A against September
+    assert "▼ -39.0 pts" in html  # A against September, in points
     assert 'class="heat heat-bad">40.0 %' in html
+    # Failing is for yes/no questions only, and only those that failed; points lost for all.
+    failed = html[html.index('id="questions-failed"') : html.index('id="questions-points-lost"')]
+    assert failed.count("<li>") == 2
+    assert failed.index("<strong>Q1</strong>") < failed.index("<strong>Q5 (new in v2)</strong>")
+    assert "failed in 40.0 % of 5 answers" in failed
+    assert "failed in 33.3 % of 3 answers" in failed
+    assert "<strong>Q2</strong>" not in failed and "<strong>Q3</strong>" not in failed
+    lost = html[html.index('id="questions-points-lost"') :]
+    lost = lost[: lost.index("</section>")]
+    assert lost.count("<li>") == 4
+    assert (
+        lost.index("<strong>Q1</strong>")
+        < lost.index("<strong>Q2</strong>")
+        < lost.index("<strong>Q3</strong>")
+        < lost.index("<strong>Q5 (new in v2)</strong>")
+    )
+    assert "20 points lost, chain score 60.0 %" in lost
+    regions = html[html.index("<h2>Regions</h2>") :]
+    assert regions.index("<td>South</td>") < regions.index("<td>North</td>")
+    assert '<td class="score"><meter class="bar" min="0" max="100" value="50.0"' in regions
+    # The trend's axis names months with their year, the twelve up to October 2026.
+    assert ">Nov 2025</text>" in html and ">Oct 2026</text>" in html
+    assert "15 points lost, chain score 81.3 %" in lost
+    assert "11 points lost, chain score 26.7 %" in lost
+    assert "5 points lost, chain score 66.7 %" in lost
     assert "Store D" in html[html.index("Not visited in the period") :]
     csv_file = client.get(
         "/reports/comparison.csv?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"

@@ -15,6 +15,7 @@ from werkzeug.test import encode_multipart
 from shopper.extensions import db
 from shopper.models import Store
 from shopper.services.csv_files import escape_cell, unescape_cell
+from shopper.services.demo import DEMO_DATA
 from tests.conftest import FIXTURES
 from tests.support.web import csrf_token, make_user
 
@@ -709,6 +710,6 @@ def test_demo_load_brings_the_stores_once(app, runner, client, auth):
     runner.invoke(args=["demo", "load"])
     headers = _coordinator_api(app, auth)
     listing = client.get("/api/v1/stores", headers=headers).json
-    assert listing["total"] == 8
+    assert listing["total"] == 10
     auth.sign_in("c@test.example")
-    assert client.get("/stores/export.csv").get_data() == STORES_CSV.read_bytes()
+    assert client.get("/stores/export.csv").get_data() == (DEMO_DATA / "stores.csv").read_bytes()

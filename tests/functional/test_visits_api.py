@@ -188,21 +188,37 @@ def test_return_fix_resubmit_approve_and_the_trail(client, world) -> None:
     review = f"/api/v1/visits/{visit_id}/review"
     no_note = client.post(review, json={"decision": "return"}, headers=world["coordinator"])
     assert no_note.status_code == 422
+    unknown = client.post(
+        review,
+        json={"decision": "return", "note": "Q1", "questions": ["q1", "q9"]},
+        headers=world["coordinator"],
+    )
+    assert unknown.status_code == 422
+    assert unknown.json["error"]["message"] == "The checklist of this report has no question q9."
     returned = client.post(
         review,
-        json={"decision": "return", "note": "Q1: check the greeting again"},
+        json={
+            "decision": "return",
+            "note": "Q1: check the greeting again",
+            "questions": ["q3", "q1"],
+        },
         headers=world["coordinator"],
     )
     assert returned.json["status"] == "returned"
     assert returned.json["review_note"] == "Q1: check the greeting again"
-    # The shopper sees the note, fixes and resubmits (a new client id for the new submission).
+    # Named in the checklist's order, whatever order they were sent in.
+    assert returned.json["returned_questions"] == ["q1", "q3"]
+    # The shopper sees the note and the questions, fixes and resubmits (a new client id
+    # for the new submission).
     mine = client.get(f"/api/v1/visits/{visit_id}", headers=world["ayse"]).json
     assert mine["review_note"] == "Q1: check the greeting again"
+    assert mine["returned_questions"] == ["q1", "q3"]
     fixed = _submit(client, world, VISIT_A, client_id="phone-1-fix")
     assert fixed.json["status"] == "submitted"
     assert fixed.json["scores"]["overall"] == 78.0
     approved = client.post(review, json={"decision": "approve"}, headers=world["coordinator"])
     assert approved.json["status"] == "approved"
+    assert approved.json["returned_questions"] == []
     events = client.get(
         f"/api/v1/assignments/{world['assignment']}/events", headers=world["coordinator"]
     ).json["items"]

@@ -132,6 +132,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/account"): SIGNED_IN,
     ("POST", "/account/password"): SIGNED_IN,
     ("POST", "/account/language"): SIGNED_IN,
+    ("POST", "/account/report-emails"): ROLES(OWNER, Role.MANAGER),
     ("POST", "/account/tokens"): SIGNED_IN,
     # policy.may_revoke_token: everyone their own, a coordinator anyone's.
     # The account page revokes one's own tokens; a coordinator revokes anyone's on

@@ -458,8 +458,16 @@ def test_a_code_may_repeat_across_kinds_and_option_codes_across_questions() -> N
         ({"type": "scale", "min": 1, "points": 5}, "max", "required for scale questions"),
         ({"type": "scale", "min": 1.0, "max": 5, "points": 5}, "min", "must be a whole number"),
         ({"type": "scale", "min": 1, "max": True, "points": 5}, "max", "must be a whole number"),
-        ({"type": "scale", "min": 5, "max": 5, "points": 5}, "max", "must be greater than min (5)"),
-        ({"type": "scale", "min": 5, "max": 1, "points": 5}, "max", "must be greater than min (5)"),
+        (
+            {"type": "scale", "min": 5, "max": 5, "points": 5},
+            "max",
+            "must be greater than the lowest value (5)",
+        ),
+        (
+            {"type": "scale", "min": 5, "max": 1, "points": 5},
+            "max",
+            "must be greater than the lowest value (5)",
+        ),
         ({"type": "yes_no", "points": 5, "min": 1}, "min", "only scale questions take min and max"),
         ({"type": "text", "max": 5}, "max", "only scale questions take min and max"),
         (

@@ -203,8 +203,10 @@ def test_the_ranking_lists_stores_best_first(comparison_pdf):
     positions = [table.index(name) for name in order]
     assert positions == sorted(positions)
     # rank, code, name, region, visits, score, change, critical failures
-    assert "\n1\nIST-01\nKadıköy Şubesi\nMarmara\n2\n90.0\n+3.0\n0\n" in table
-    assert "\n9\nANK-01\nKızılay Şubesi\nİç Anadolu\n2\n45.0\n+9.0\n0\n" in table
+    assert "\n1\nIST-01\nKadıköy Şubesi\nMarmara\n2\n90.0\n+3.0 pts\n0\n" in table
+    assert (
+        "\n9\nANK-01\nKızılay Şubesi\nİç Anadolu\n2\n45.0\n+9.0 pts\n0\n" in table
+    )  # points, not %
 
 
 def test_every_page_has_the_footer(comparison_pdf):
@@ -280,7 +282,7 @@ def test_cover_shows_filters_and_headline_figures(comparison_pdf):
     assert "Whole chain" in cover
     assert "included" in cover
     assert "Oct 1, 2026 – Oct 31, 2026" in cover
-    assert "Aug 31, 2026 – Sep 30, 2026" in cover  # the 31 days before
+    assert "Sep 1, 2026 – Sep 30, 2026" in cover  # October against September
     assert comparison.chain_visits == 11
     assert "11" in cover
     assert "69.0%" in cover  # the competitor benchmark
@@ -310,6 +312,7 @@ def test_questions_regions_competitors_and_not_visited_sections(comparison_pdf):
     assert "Uppsala Nya" in text
     assert "Regions" in text and "Sverige" in text
     assert "Chain minus competitors" in text
+    assert "\n71.4%\n69.0%\n+2.4 pts\n" in text  # the difference in points, not %
 
 
 def test_no_trend_data_is_said():

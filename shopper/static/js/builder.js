@@ -34,6 +34,7 @@ const notice = byId("builder-notice");
 const totalLine = byId("builder-total");
 const problemList = byId("builder-problems-list");
 const noProblems = byId("builder-problems-none");
+const pendingProblems = byId("builder-problems-pending");
 const previewPane = byId("builder-preview");
 const previewNote = byId("builder-preview-note");
 const publishForm = byId("builder-publish");
@@ -47,6 +48,10 @@ const numberFormat = new Intl.NumberFormat(document.documentElement.lang || unde
 
 let csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 let problems = readInitialProblems();
+// A problem shows beside its field once the coordinator has touched that part of the
+// checklist (or tried to publish: the refused page shows them all), not before.
+const touched = new Set();
+let showAllProblems = problemList.dataset.showAll === "true";
 let lastAnswer = null;
 const collapsed = new WeakSet();
 const startingCodes = codesIn(doc);
@@ -331,7 +336,125 @@ function render(focusKeys = []) {
   root.replaceChildren(renderChecklist(), ...sectionNodes, addSection);
   markProblems();
   showPoints();
+  renderTranslations();
   focusFirst(focusKeys);
+}
+
+// ---------------------------------------------------------------------------
+// Translations: each text of the checklist beside its source, in one language at a
+// time, written to doc.translations[language] as formats.md says (keyed by code;
+// an empty text is left out, so readers get the source).
+
+const translationLanguage = byId("builder-translation-language");
+const translationRows = byId("builder-translation-rows");
+
+// [place in the translation, label, source text] for every text of the document.
+function translatableTexts() {
+  const texts = [
+    [["title"], strings.checklist_title, doc.title],
+    [["description"], strings.description, doc.description],
+  ];
+  sections().forEach((section, i) => {
+    const sectionWord = fmt(strings.section_heading, { number: i + 1 });
+    texts.push([["sections", section.code, "title"], `${sectionWord} › ${strings.section_title}`, section.title]);
+    (Array.isArray(section.questions) ? section.questions : []).forEach((question, j) => {
+      const questionWord = `${sectionWord} › ${fmt(strings.question_heading, { number: j + 1 })}`;
+      for (const key of ["text", "guidance", "standard", "unit"]) {
+        texts.push([["questions", question.code, key], `${questionWord} › ${strings[key]}`, question[key]]);
+      }
+      (Array.isArray(question.options) ? question.options : []).forEach((option, k) => {
+        const optionWord = fmt(strings.option_heading, { number: k + 1 });
+        texts.push([["questions", question.code, "options", option.code], `${questionWord} › ${optionWord}`, option.label]);
+      });
+    });
+  });
+  return texts.filter(([place, , source]) => typeof source === "string" && source.trim() && place.every(Boolean));
+}
+
+function translationOf(language, place) {
+  let value = (doc.translations || {})[language];
+  for (const key of place) value = value && typeof value === "object" ? value[key] : undefined;
+  return typeof value === "string" ? value : "";
+}
+
+function setTranslation(language, place, text) {
+  if (text) {
+    doc.translations = doc.translations || {};
+    let node = (doc.translations[language] = doc.translations[language] || {});
+    for (const key of place.slice(0, -1)) node = node[key] = node[key] && typeof node[key] === "object" ? node[key] : {};
+    node[place[place.length - 1]] = text;
+    return;
+  }
+  // Removed: drop the key, then every object it leaves empty.
+  const chain = [doc.translations || {}];
+  for (const key of [language, ...place.slice(0, -1)]) {
+    const next = chain[chain.length - 1][key];
+    if (!next || typeof next !== "object") return;
+    chain.push(next);
+  }
+  delete chain[chain.length - 1][place[place.length - 1]];
+  const keys = [language, ...place.slice(0, -1)];
+  for (let i = chain.length - 1; i > 0; i -= 1) {
+    if (Object.keys(chain[i]).length) break;
+    delete chain[i - 1][keys[i - 1]];
+  }
+}
+
+function missingCount(language) {
+  return translatableTexts().filter(([place]) => !translationOf(language, place)).length;
+}
+
+function languageName(code) {
+  const known = (config.languages || []).find(([tag]) => tag === code);
+  return known ? known[1] : code;
+}
+
+function renderLanguageChoices() {
+  const chosen = translationLanguage.value;
+  const tags = new Set((config.languages || []).map(([tag]) => tag));
+  for (const tag of Object.keys(doc.translations || {})) tags.add(tag);
+  tags.delete(doc.language);
+  const options = [el("option", { value: "", text: strings.choose_language })];
+  for (const tag of tags) {
+    const missing = missingCount(tag);
+    const name = languageName(tag);
+    const text = missing
+      ? fmt(strings.translation_missing, { language: name, count: missing })
+      : fmt(strings.translation_complete, { language: name });
+    options.push(el("option", { value: tag, text, selected: tag === chosen }));
+  }
+  translationLanguage.replaceChildren(...options);
+}
+
+function renderTranslations() {
+  renderLanguageChoices();
+  const language = translationLanguage.value;
+  if (!language) {
+    translationRows.replaceChildren();
+    return;
+  }
+  const rows = translatableTexts().map(([place, label, source], index) => {
+    const long = source.length > 80 || place[place.length - 1] === "guidance" || place[0] === "description";
+    const control = long ? el("textarea", { rows: 2 }) : el("input", { type: "text" });
+    control.id = `b-translation-${index}`;
+    control.value = translationOf(language, place);
+    control.dir = "auto";
+    control.lang = language;
+    control.dataset.place = JSON.stringify(place);
+    const sourceNote = el("p", { className: "hint b-source", id: `b-translation-${index}-source`, dir: "auto", lang: doc.language || "en" });
+    sourceNote.textContent = fmt(strings.source_text, { text: source });
+    control.setAttribute("aria-describedby", sourceNote.id);
+    return el("div", { className: "field b-translation" }, el("label", { for: control.id, text: label }), sourceNote, control);
+  });
+  translationRows.replaceChildren(...rows);
+}
+
+function onTranslationInput(event) {
+  const control = event.target;
+  if (!control.dataset.place || !translationLanguage.value) return;
+  setTranslation(translationLanguage.value, JSON.parse(control.dataset.place), control.value.trim() ? control.value : "");
+  renderLanguageChoices();
+  changed(SAVE_DELAY);
 }
 
 function container(tag, className, path, ...children) {
@@ -660,12 +783,49 @@ function readInitialProblems() {
   }));
 }
 
+// Where a problem is, in the coordinator's words: "Section 1 › Question 2 › Points".
+function placeOf(path) {
+  const parts = parsePath(path);
+  const words = [];
+  for (let i = 0; i < parts.length; i += 1) {
+    if (typeof parts[i] !== "number") continue;
+    const list = parts[i - 1];
+    const heading = { sections: "section_heading", questions: "question_heading", options: "option_heading" }[list];
+    if (heading) words.push(strings[heading].replace("%(number)s", String(parts[i] + 1)));
+  }
+  const target = findByKey(path);
+  const label = target && target.id ? root.querySelector(`label[for="${target.id}"]`) : null;
+  if (label) words.push(label.textContent.trim());
+  return words.length ? words.join(" › ") : strings.checklist;
+}
+
+function containerOf(path) {
+  const parts = parsePath(path);
+  parts.pop();
+  return joinPath(parts);
+}
+
+function isShown(problem) {
+  if (showAllProblems) return true;
+  for (const path of touched) {
+    if (path === problem.path || path.startsWith(problem.path)) return true;
+    const container = containerOf(path);
+    if (container && problem.path.startsWith(container)) return true;
+  }
+  return false;
+}
+
+function shownProblems() {
+  return problems.filter(isShown);
+}
+
 function renderProblemList() {
-  const items = problems.map((problem) => {
+  const shown = shownProblems();
+  const items = shown.map((problem) => {
     const button = el(
       "button",
       { type: "button", className: "link-button problem-link" },
-      el("code", { text: problem.path || "/" }),
+      el("strong", { text: placeOf(problem.path) }),
       `: ${problem.message}`,
     );
     button.dataset.problemPath = problem.path;
@@ -673,6 +833,9 @@ function renderProblemList() {
     return el("li", {}, button);
   });
   problemList.replaceChildren(...items);
+  const waiting = problems.length - shown.length;
+  pendingProblems.hidden = waiting === 0;
+  pendingProblems.textContent = strings.problems_pending.replace("%(count)s", String(waiting));
   noProblems.hidden = problems.length > 0;
 }
 
@@ -697,7 +860,7 @@ function clearMarks() {
 
 function markProblems() {
   clearMarks();
-  problems.forEach((problem, index) => {
+  shownProblems().forEach((problem, index) => {
     const target = problemTarget(problem.path);
     if (!target) return;
     const message = el("p", {
@@ -749,12 +912,14 @@ function writeControl(control) {
 function onInput(event) {
   const control = event.target;
   if (!control.dataset.path || !["text", "number", "integer"].includes(control.dataset.kind)) return;
+  touched.add(control.dataset.path);
   writeControl(control);
   if (control.dataset.summary) {
     const [question] = locate(control.dataset.path);
     const summary = control.closest(".b-question").querySelector(".b-summary-text");
     summary.textContent = question.text || strings.untitled_question;
   }
+  renderTranslations(); // a source text changed: its row and the counts follow
   changed(SAVE_DELAY);
 }
 
@@ -762,6 +927,7 @@ function onChange(event) {
   const control = event.target;
   const kind = control.dataset.kind;
   if (!control.dataset.path || !["boolean", "select", "type", "language"].includes(kind)) return;
+  touched.add(control.dataset.path);
   if (kind === "type") {
     const [question] = locate(control.dataset.path);
     changeType(question, control.value);
@@ -1223,6 +1389,11 @@ async function refreshPreview() {
 // Publish, discard, leaving the page
 
 async function onPublish(event) {
+  // Asked once: publishing freezes this version for every new assignment.
+  if (!problems.length && !window.confirm(strings.confirm_publish)) {
+    event.preventDefault();
+    return;
+  }
   if (!saving.dirty && !saving.inFlight) {
     saving.leaving = true;
     return;
@@ -1263,6 +1434,8 @@ function onProblemClick(event) {
 
 function start() {
   root.addEventListener("input", onInput);
+  translationLanguage.addEventListener("change", renderTranslations);
+  translationRows.addEventListener("input", onTranslationInput);
   root.addEventListener("change", onChange);
   root.addEventListener("click", onClick);
   problemList.addEventListener("click", onProblemClick);
@@ -1273,6 +1446,7 @@ function start() {
     if (saving.dirty && !saving.blocked) saveNow();
   });
   render();
+  renderProblemList();
   setStatus("saved", strings.saved);
   forgetOtherDrafts();
   offerKeptCopy();

@@ -511,9 +511,36 @@
 
   /* ---- keeping the draft ---- */
 
+  /* Every keystroke is written at once, synchronously, to localStorage: the phone's
+     database is asynchronous, and a page reloaded straight after typing would lose
+     what it had not committed yet. keep() moves it into the draft, then drops it. */
+  var pendingKey = "shopper-pending:" + key;
+  var stashedAt = 0;
+
+  function stash() {
+    stashedAt = Date.now();
+    try {
+      window.localStorage.setItem(pendingKey, JSON.stringify({ at: stashedAt, body: readBody() }));
+    } catch (error) { /* no storage: the draft timer still keeps it */ }
+  }
+
+  function pending() {
+    try {
+      return JSON.parse(window.localStorage.getItem(pendingKey) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function unstash(upTo) {
+    var held = pending();
+    if (held && (upTo === undefined || held.at <= upTo)) window.localStorage.removeItem(pendingKey);
+  }
+
   async function keep() {
     clearTimeout(keepTimer);
     keepTimer = null;
+    var keptAt = stashedAt;
     var body = readBody();
     await store.update("drafts", key, function (draft) {
       return {
@@ -530,6 +557,7 @@
         rejectedRev: draft ? draft.rejectedRev : null,
       };
     });
+    unstash(keptAt);
     refused = false;
     if (!locked) status(store.persistent ? text("saved_here") : text("no_storage"));
     progress();
@@ -552,6 +580,7 @@
     if (card) unmark(card.dataset.question ? "answers." + card.dataset.question : card.id.replace(/-field$/, ""));
     if (el.name === "time_in" || el.name === "time_out") checkTimes();
     var typing = el.tagName === "TEXTAREA" || el.type === "number";
+    stash();
     keepSoon(event.type === "input" && typing ? 300 : 0);
   }
 
@@ -685,6 +714,7 @@
       storedAt: Date.now(),
     }).catch(function () {});
     if (statuses.editable.indexOf(status_) < 0) {
+      unstash();
       fill(bodyOf(visit));
       showSubmission("sent");
       lock();
@@ -701,6 +731,15 @@
           serverSavedAt: visit.saved_at, visitId: visit.id,
         }));
       }
+    }
+    // Typed just before the page went away, not yet in the draft: it is the newest.
+    var held = pending();
+    if (held && (!visit || held.at > Date.parse(visit.saved_at))) {
+      fill(held.body);
+      stashedAt = held.at;
+      await keep();
+    } else if (held) {
+      unstash();
     }
     localPhotos = await store.photosOf(key).catch(function () { return []; });
     renderAllPhotos();
