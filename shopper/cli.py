@@ -61,13 +61,25 @@ def _email_invitation(user: User, issued: accounts.IssuedInvitation) -> None:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--language", default="en", show_default=True, help="en, tr, sv, th or ur.")
 @click.option("--password", help="Set a password now instead of printing an invitation link.")
-def create_user(email: str, name: str, role: str, language: str, password: str | None) -> None:
-    """Add a person; without --password, print a one-time invitation link."""
+@click.option(
+    "--stores", default="", help='A manager\'s store codes, separated by spaces: "IST-01 IST-02".'
+)
+def create_user(
+    email: str, name: str, role: str, language: str, password: str | None, stores: str
+) -> None:
+    """Add a person; without --password, print a one-time invitation link.
+
+    A manager needs --stores: the codes of the stores they run (all must exist).
+    """
     try:
-        user = accounts.create_user(email, name, role, language, password)
+        user = accounts.create_user(
+            email, name, role, language, password, stores=accounts.store_codes(stores)
+        )
     except ServiceError as error:
         _fail(error)
     click.echo(f"Created {user.role} {user.email}.")
+    if user.stores:
+        click.echo(f"Stores: {' '.join(store.code for store in user.stores)}")
     if password is None:
         issued = accounts.invite(user, current_app.config["INVITATION_DAYS"])
         _email_invitation(user, issued)

@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from shopper import anonymity
 from shopper.domain import follow_up, policy
 from shopper.domain.answers import MAX_COMMENT, MAX_SCALE_BUTTON_SPAN, MAX_TEXT_ANSWER
 from shopper.domain.audit import AuditAction
@@ -34,8 +35,11 @@ def nav_items(role: str) -> list[tuple[str, str]]:
             ("people.index", _("People")),
         ],
         Role.SHOPPER: [("main.shopper_home", _("My visits"))],
-        # The store manager's pages come with their blueprint (see shopper/manager).
-        Role.MANAGER: [("actions.index", _("Actions"))],
+        Role.MANAGER: [
+            ("main.manager_home", _("My stores")),
+            ("actions.index", _("Actions")),
+            ("reports.comparison", _("Comparison")),
+        ],
     }
     return items[Role(role)]
 
@@ -72,6 +76,7 @@ def init_app(app: Flask) -> None:
         action_labels=follow_up.LABELS,
         action_step_labels=follow_up.STEP_LABELS,
         question_held=follow_up.question_held,
+        person_name=anonymity.person_name,
         limits={
             "text_answer": MAX_TEXT_ANSWER,
             "comment": MAX_COMMENT,

@@ -11,6 +11,7 @@ from flask import Response, jsonify, send_file, url_for
 from flask_login import current_user
 
 from shopper.access import roles
+from shopper.anonymity import may_identify_shoppers
 from shopper.api import bp, schemas
 from shopper.api.pagination import paginate
 from shopper.domain import policy
@@ -64,12 +65,19 @@ def assignment_json(assignment: Assignment) -> dict[str, object]:
 
 
 def visit_json(visit: Visit) -> dict[str, object]:
-    """A visit with its answers, photos and (once submitted) scores."""
+    """A visit with its answers, photos and (once submitted) scores.
+
+    For a reader who may not identify shoppers (a store manager; the shopper reads
+    their own) the fields that
+    could tell who made it, the phone's ``client_id`` and the coordinator's
+    ``review_note`` to the shopper, are left empty.
+    """
+    identify = may_identify_shoppers() or policy.is_own_work(current_user, visit.assignment)
     return {
         "id": visit.id,
         "assignment_id": visit.assignment_id,
         "status": visit.assignment.status,
-        "client_id": visit.client_id,
+        "client_id": visit.client_id if identify else None,
         "visited_on": visit.visited_on.isoformat() if visit.visited_on else None,
         "time_in": visit.time_in.strftime("%H:%M") if visit.time_in else None,
         "time_out": visit.time_out.strftime("%H:%M") if visit.time_out else None,
@@ -84,7 +92,7 @@ def visit_json(visit: Visit) -> dict[str, object]:
         }
         if policy.scores_visible(visit.assignment)
         else None,
-        "review_note": visit.review_note,
+        "review_note": visit.review_note if identify else "",
         "returned_questions": list(visit.returned_questions or []),
         "saved_at": visit.saved_at.isoformat(),
         "submitted_at": visit.submitted_at.isoformat() if visit.submitted_at else None,
@@ -254,11 +262,15 @@ def submit_visit(body: dict[str, Any], assignment: Assignment) -> object:
 
 
 @bp.get("/visits/<int:visit_id>")
-@roles(Role.COORDINATOR, Role.OWNER, Role.SHOPPER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.SHOPPER, Role.MANAGER)
 @bp.response(200, schemas.Visit)
 @bp.fails(404)
 def get_visit(visit_id: int) -> object:
-    """A visit with answers, photos, scores (submitted or approved only), status and review note."""
+    """A visit with answers, photos, scores (submitted or approved only), status and review note.
+
+    A store manager reads their stores' approved visits only (others: 404), without
+    anything that would tell the shopper: no client id or review note.
+    """
     return visit_json(visits.get_visit(visit_id, current_user))
 
 
@@ -289,7 +301,7 @@ def upload_photo(form: dict[str, Any], visit: Visit) -> object:
 
 
 @bp.get("/photos/<int:photo_id>")
-@roles(Role.COORDINATOR, Role.OWNER, Role.SHOPPER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.SHOPPER, Role.MANAGER)
 @bp.arguments(schemas.PhotoQuery, location="query")
 @bp.response(
     200, {"type": "string", "format": "binary"}, content_type="image/jpeg", description="The JPEG"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 from flask import Response, request
+from flask_login import current_user
 
 from shopper.access import roles
 from shopper.api import bp, schemas
@@ -14,13 +15,18 @@ from shopper.services import comparisons
 
 
 def _comparison():
-    """The query and its comparison, narrowed to ``store=CODE`` when asked (not for the PDF)."""
-    query = comparisons.parse_query(request.args.to_dict())
-    return query, downloads.one_store(comparisons.build(query), request.args)
+    """The query and its comparison, as the signed-in person may read it (``store=``: one;
+    ``details`` refused: it is for the PDF only)."""
+    args = request.args.to_dict()
+    query = comparisons.parse_query(args)
+    built = comparisons.build(query)
+    return query, downloads.one_store(
+        comparisons.for_reader(built, current_user, args.get("store")), args
+    )
 
 
 @bp.get("/comparison")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonQuery, location="query", error_status_code=422)
 @bp.response(200, schemas.Comparison)
 @bp.fails(404, 422)
@@ -37,7 +43,7 @@ def comparison(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.csv")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="text/csv")
 @bp.fails(404, 422)
@@ -50,7 +56,7 @@ def comparison_csv(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.xlsx")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(
     200,
@@ -67,7 +73,7 @@ def comparison_xlsx(args: dict[str, str]) -> object:
 
 
 @bp.get("/comparison.pdf")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 @bp.arguments(schemas.ComparisonFileQuery, location="query", error_status_code=422)
 @bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @bp.fails(404, 422)
@@ -76,5 +82,9 @@ def comparison_pdf(args: dict[str, str]) -> object:
     """The comparison as a PDF for owners: with ``details=stores`` a section per store
     after the chain pages; with ``store=CODE`` that store's own report."""
     with downloads.file_language():
-        query = comparisons.parse_query(request.args.to_dict())
-        return downloads.pdf_response(comparisons.build(query), query, request.args)
+        args = request.args.to_dict()
+        query = comparisons.parse_query(args)
+        built = comparisons.for_reader_pdf(
+            comparisons.build(query), current_user, args.get("store")
+        )
+        return downloads.pdf_response(built, query, request.args)

@@ -17,6 +17,7 @@ def user_json(user: object) -> dict[str, object]:
         "name": user.name,
         "role": user.role,
         "language": user.language,
+        "stores": [store.code for store in user.stores],
     }
 
 

@@ -141,6 +141,11 @@ class User(Schema):
     name = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
+    stores = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "A store manager's store codes; empty for everyone else."},
+    )
 
 
 class Person(User):
@@ -168,6 +173,10 @@ class NewPerson(CheckedByService):
     name = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     language = fields.String(validate=validate.OneOf(list(LANGUAGES)), metadata={"default": "en"})
+    stores = fields.List(
+        fields.String(),
+        metadata={"description": "For a manager (required): the codes of the stores they run."},
+    )
 
 
 class PeopleQuery(PageQuery):
@@ -607,6 +616,9 @@ class ComparisonQuery(Query):
     last_day = _date(required=True)
     region = fields.String()
     competitors = fields.String(validate=validate.OneOf(["include", "exclude"]))
+    store = fields.String(
+        metadata={"description": "One store's code: the stores listed are that one only."}
+    )
     compare = fields.String(validate=validate.OneOf(list(COMPARE_WITH)))
     store = fields.String(metadata={"description": "One store's code: its own report"})
     details = fields.String(

@@ -151,6 +151,12 @@ def may_identify_shoppers(person: Person) -> bool:
     return person.role in IDENTIFY_SHOPPERS
 
 
+def may_name(reader: Person, person: Person) -> bool:
+    """Whether ``reader`` may see who ``person`` is: anyone but a shopper, to everyone;
+    a shopper only to those who may identify shoppers."""
+    return person.role != Role.SHOPPER or may_identify_shoppers(reader)
+
+
 def may_read_store(person: Person, store_id: int) -> bool:
     """Coordinators and owners read every store's results; a manager their own stores'."""
     return person.role in READ_EVERYTHING or manages_store(person, store_id)

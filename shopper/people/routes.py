@@ -23,14 +23,25 @@ from shopper.forms import ActionForm, show_service_error
 from shopper.imports import import_page
 from shopper.models import Role, User
 from shopper.people import bp
-from shopper.people.forms import ImportForm, PersonFilterForm, PersonForm
-from shopper.services import accounts, notifications, people
+from shopper.people.forms import (
+    ImportForm,
+    PersonFilterForm,
+    PersonForm,
+    StoresForm,
+    with_store_choices,
+)
+from shopper.services import accounts, notifications, people, stores
 from shopper.services.errors import ServiceError
 from shopper.services.people import Invited
 
 
 def _invitation_days() -> int:
     return current_app.config["INVITATION_DAYS"]
+
+
+def _store_choices() -> list[tuple[str, str]]:
+    """Every store, by code, as a manager's stores may be chosen from."""
+    return [(store.code, f"{store.code} · {store.name}") for store in stores.list_stores()]
 
 
 def _links_page(invited: Sequence[Invited], unchanged: Sequence[User] = ()) -> object:
@@ -90,7 +101,7 @@ def index() -> str:
 @roles(Role.COORDINATOR)
 def new() -> object:
     """Add one person and show their invitation link."""
-    form = PersonForm()
+    form = with_store_choices(PersonForm(), _store_choices())
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("people/new.html", form=form), status
@@ -170,14 +181,38 @@ def invite(user_id: int) -> object:
 @bp.get("/<int:user_id>")
 @roles(Role.COORDINATOR)
 def show(user_id: int) -> str:
-    """One person: who they are and their API tokens, which a coordinator may revoke."""
+    """One person: who they are, a manager's stores (which a coordinator may change),
+    and their API tokens, which a coordinator may revoke."""
     person = people.get_person_by_id(user_id)
+    stores_form = None
+    if person.role == Role.MANAGER:
+        stores_form = with_store_choices(
+            StoresForm(data={"stores": [store.code for store in person.stores]}),
+            _store_choices(),
+        )
     return render_template(
         "people/show.html",
         person=person,
+        stores_form=stores_form,
         tokens=accounts.list_tokens(person),
         can_revoke=policy.may_revoke_token(current_user, person.id),
     )
+
+
+@bp.post("/<int:user_id>/stores")
+@roles(Role.COORDINATOR)
+def change_stores(user_id: int) -> object:
+    """Link a store manager to the stores chosen (one at least), instead of those they had."""
+    person = people.get_person_by_id(user_id)
+    form = StoresForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_stores(person, form.stores.data or [])
+        except ServiceError as error:
+            flash(error.translated(), "error")
+        else:
+            flash(_("The stores of %(name)s are saved.", name=person.name), "success")
+    return redirect(url_for("people.show", user_id=person.id))
 
 
 @bp.post("/<int:user_id>/tokens/<int:token_id>/revoke")

@@ -24,20 +24,28 @@ from shopper.services.errors import Invalid, NotFound
 
 def default_query(today: date) -> dict[str, str]:
     """Last month of the checklist with the most recent approved visit (else the first one)."""
+    # Narrowed as visits, then as checklists: a manager's stores' visits, their checklists.
     latest = db.session.execute(
-        select(Checklist.code)
-        .join(Assignment, Assignment.checklist_id == Checklist.id)
-        .join(Visit, Visit.assignment_id == Assignment.id)
-        .where(Assignment.status == Status.APPROVED)
-        .order_by(Visit.visited_on.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if latest is None:
-        latest = db.session.execute(
-            select(Checklist.code).order_by(Checklist.title).limit(1)
+        scope.visible_to(
+            current_user,
+            select(Visit.id, Checklist.code)
+            .join(Assignment, Visit.assignment_id == Assignment.id)
+            .join(Checklist, Assignment.checklist_id == Checklist.id)
+            .where(Assignment.status == Status.APPROVED)
+            .order_by(Visit.visited_on.desc())
+            .limit(1),
+        )
+    ).first()
+    code = latest[1] if latest is not None else None
+    if code is None:
+        code = db.session.execute(
+            select(Checklist.code)
+            .where(Checklist.id.in_(scope.visible_to(current_user, select(Checklist.id))))
+            .order_by(Checklist.title)
+            .limit(1)
         ).scalar_one_or_none()
     first, last = downloads.period_presets(today)["last_month"]
-    return {"checklist": latest or "", "first_day": first.isoformat(), "last_day": last.isoformat()}
+    return {"checklist": code or "", "first_day": first.isoformat(), "last_day": last.isoformat()}
 
 
 def _query_args() -> dict[str, str]:
@@ -53,7 +61,12 @@ def _form_context(args: dict[str, str]) -> dict[str, object]:
     return {
         "args": args,
         "checklists": db.session.execute(
-            select(Checklist).where(Checklist.archived_at.is_(None)).order_by(Checklist.title)
+            select(Checklist)
+            .where(
+                Checklist.archived_at.is_(None),
+                Checklist.id.in_(scope.visible_to(current_user, select(Checklist.id))),
+            )
+            .order_by(Checklist.title)
         )
         .scalars()
         .all(),
@@ -63,8 +76,14 @@ def _form_context(args: dict[str, str]) -> dict[str, object]:
     }
 
 
+def _built(args: dict[str, str]) -> Comparison:
+    """The comparison of the query, as the signed-in person may read it (``store=``: one)."""
+    built = comparisons.build(comparisons.parse_query(args))
+    return comparisons.for_reader(built, current_user, args.get("store"))
+
+
 @bp.get("/comparison")
-@roles(Role.OWNER, Role.COORDINATOR)
+@roles(Role.OWNER, Role.COORDINATOR, Role.MANAGER)
 @comparisons.cycle_collector_paused()
 def comparison() -> object:
     """The comparison page: headline, ranking, heat map, questions, regions, trend."""
@@ -77,8 +96,7 @@ def comparison() -> object:
     error = None
     built: Comparison | None = None
     try:
-        query = comparisons.parse_query(args)
-        built = comparisons.build(query)
+        built = _built(args)
     except (Invalid, NotFound) as problem:
         error = problem.translated()
     status = 200 if error is None else 422
@@ -105,50 +123,61 @@ def _follow_up_context(built: Comparison | None) -> dict[str, object]:
 
 
 @bp.get("/comparison.csv")
-@roles(Role.OWNER, Role.COORDINATOR)
+@roles(Role.OWNER, Role.COORDINATOR, Role.MANAGER)
 @comparisons.cycle_collector_paused()
 def comparison_csv() -> object:
     """The comparison as CSV."""
     args = _query_args()
     with downloads.file_language():
-        query = comparisons.parse_query(args)
-        return downloads.csv_response(downloads.one_store(comparisons.build(query), args), query)
+        return downloads.csv_response(
+            downloads.one_store(_built(args), args), comparisons.parse_query(args)
+        )
 
 
 @bp.get("/comparison.xlsx")
-@roles(Role.OWNER, Role.COORDINATOR)
+@roles(Role.OWNER, Role.COORDINATOR, Role.MANAGER)
 @comparisons.cycle_collector_paused()
 def comparison_xlsx() -> object:
     """The comparison as XLSX."""
     args = _query_args()
     with downloads.file_language():
-        query = comparisons.parse_query(args)
-        return downloads.xlsx_response(downloads.one_store(comparisons.build(query), args), query)
+        return downloads.xlsx_response(
+            downloads.one_store(_built(args), args), comparisons.parse_query(args)
+        )
 
 
 @bp.get("/comparison.pdf")
-@roles(Role.OWNER, Role.COORDINATOR)
+@roles(Role.OWNER, Role.COORDINATOR, Role.MANAGER)
 @comparisons.cycle_collector_paused()
 def comparison_pdf() -> object:
-    """The comparison as a PDF for owners (``details=stores``, ``store=CODE`` as the API)."""
+    """The comparison as a PDF (``details=stores``, ``store=CODE`` as the API)."""
     args = _query_args()
     with downloads.file_language():
         query = comparisons.parse_query(args)
-        return downloads.pdf_response(comparisons.build(query), query, args)
+        built = comparisons.for_reader_pdf(
+            comparisons.build(query), current_user, args.get("store")
+        )
+        return downloads.pdf_response(built, query, args)
 
 
 @bp.get("/stores/<code>")
-@roles(Role.OWNER, Role.COORDINATOR)
+@roles(Role.OWNER, Role.COORDINATOR, Role.MANAGER)
 @comparisons.cycle_collector_paused()
 def store(code: str) -> object:
-    """One store in the period: its visits, and its sections and questions against the chain."""
+    """One store in the period: its visits, and its sections and questions against the chain.
+
+    A store manager reaches their own stores only (another store: 404). The page
+    shows the store's own line and the whole chain's figures, never another store's.
+    """
+    found = db.session.execute(
+        scope.visible_to(current_user, select(Store).where(Store.code == code))
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(N_("There is no store %(code)s."), {"code": code})
     args = _query_args()
     query: ComparisonQuery = comparisons.parse_query(args)
     built = comparisons.build(query)
     row = next((r for r in built.stores if r.store.code == code), None)
-    found = db.session.execute(select(Store).where(Store.code == code)).scalar_one_or_none()
-    if found is None:
-        raise NotFound(N_("There is no store %(code)s."), {"code": code})
     visits = (
         db.session.execute(
             scope.visible_to(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from shopper.config import LANGUAGES
 from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.extensions import db
-from shopper.models import ApiToken, Invitation, Role, User, utcnow
+from shopper.models import ApiToken, Invitation, Role, Store, User, utcnow
 from shopper.services import sign_in_lock
 from shopper.services.errors import Conflict, Invalid, NotFound
 
@@ -69,10 +70,66 @@ def check_password_rules(password: str) -> None:
         )
 
 
+NOT_A_ROLE = N_("%(role)s is not a role; use owner, coordinator, shopper or manager.")
+MANAGER_NEEDS_STORES = N_("A store manager needs at least one store: give the store codes.")
+ONLY_MANAGERS_HAVE_STORES = N_("Only a store manager is linked to stores.")
+UNKNOWN_STORES = N_("There is no store %(codes)s.")
+
+
+def store_codes(value: str | Iterable[str] | None) -> list[str]:
+    """Store codes as people write them: a list, or one text separated by spaces or commas."""
+    if value is None:
+        return []
+    parts = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for part in parts:
+        code = str(part).strip().upper()
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def managed_stores(role: str, codes: Iterable[str]) -> list[Store]:
+    """The stores a person of ``role`` is linked to: a manager one or more, anyone else none.
+
+    Raises Invalid (field ``stores``) for a manager without stores, for stores
+    given to another role, and for codes of no store, all named at once.
+    """
+    wanted = store_codes(codes)
+    if role != Role.MANAGER:
+        if wanted:
+            raise Invalid(ONLY_MANAGERS_HAVE_STORES, fields={"stores": "not_a_manager"})
+        return []
+    if not wanted:
+        raise Invalid(MANAGER_NEEDS_STORES, fields={"stores": "required"})
+    found = {
+        store.code: store
+        for store in db.session.execute(select(Store).where(Store.code.in_(wanted))).scalars()
+    }
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise Invalid(UNKNOWN_STORES, {"codes": ", ".join(unknown)}, fields={"stores": "unknown"})
+    return [found[code] for code in wanted]
+
+
+def set_stores(user: User, codes: Iterable[str]) -> None:
+    """Link a manager to these stores instead of the ones they had (all or nothing)."""
+    user.stores = managed_stores(user.role, codes)
+    db.session.commit()
+
+
 def create_user(
-    email: str, name: str, role: str, language: str = "en", password: str | None = None
+    email: str,
+    name: str,
+    role: str,
+    language: str = "en",
+    password: str | None = None,
+    stores: Iterable[str] = (),
 ) -> User:
-    """Add a person. Without a password they sign in through an invitation."""
+    """Add a person. Without a password they sign in through an invitation.
+
+    A store manager is linked to ``stores`` (codes; at least one); nobody else is.
+    """
     email = normalise_email(email)
     name = name.strip()
     if not name:
@@ -84,9 +141,7 @@ def create_user(
             fields={"name": "invalid"},
         )
     if role not in set(Role):
-        raise Invalid(
-            N_("%(role)s is not a role; use owner, coordinator or shopper."), {"role": role}
-        )
+        raise Invalid(NOT_A_ROLE, {"role": role})
     if language not in LANGUAGES:
         raise Invalid(
             N_("%(language)s is not a supported language; use one of %(languages)s."),
@@ -94,7 +149,8 @@ def create_user(
         )
     if find_user(email) is not None:
         raise Conflict(N_("A person with the email %(email)s exists already."), {"email": email})
-    user = User(email=email, name=name, role=role, language=language)
+    linked = managed_stores(role, stores)
+    user = User(email=email, name=name, role=role, language=language, stores=linked)
     if password is not None:
         check_password_rules(password)
         user.password_hash = generate_password_hash(password, method="scrypt")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from shopper.domain.comparison import (
     TrendPoint,
 )
 from shopper.domain.i18n import N_
+from shopper.domain.policy import Person
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import (
@@ -47,9 +48,9 @@ from shopper.models import (
     VisitQuestionScore,
     VisitSectionScore,
 )
-from shopper.services import aggregates, checklists
+from shopper.services import aggregates, checklists, scope
 from shopper.services.checklists import get_checklist
-from shopper.services.errors import Invalid
+from shopper.services.errors import Invalid, NotFound
 
 MAX_PERIOD_DAYS = 366 * 10
 # Far enough from year 1 and 9999 that the previous period and the trend stay real dates.
@@ -588,3 +589,37 @@ def _build(query: ComparisonQuery) -> Comparison:
         compare_with=query.compare,
         targets=target_rules.from_stored(checklist.targets),
     )
+
+
+def readable_store_codes(person: Person) -> set[str]:
+    """The codes of the stores whose results ``person`` may read (a manager: their own)."""
+    return set(db.session.execute(scope.visible_to(person, select(Store.code))).scalars())
+
+
+def for_reader(comparison: Comparison, person: Person, store: str | None = None) -> Comparison:
+    """``comparison`` as ``person`` may read it, in every format (api.md, "Roles").
+
+    The stores listed are those the person may read (a store manager: their own
+    stores); ``store`` (a code) lists that one store only. The chain's, regions',
+    competitors' and questions' figures stay those of the whole chain. A store
+    the person may not read is not found, as if it did not exist.
+    """
+    readable = readable_store_codes(person)
+    code = (store or "").strip() or None
+    if code is not None:
+        if code not in readable:
+            raise NotFound(N_("There is no store %(code)s."), {"code": code})
+        readable = {code}
+    listed = tuple(row for row in comparison.stores if row.store.code in readable)
+    not_visited = tuple(info for info in comparison.not_visited if info.code in readable)
+    if len(listed) == len(comparison.stores) and len(not_visited) == len(comparison.not_visited):
+        return comparison
+    return replace(comparison, stores=listed, not_visited=not_visited)
+
+
+def for_reader_pdf(comparison: Comparison, person: Person, store: str | None = None) -> Comparison:
+    """What a PDF is made of: one store's report (``store``) reads the whole chain's
+    comparison once the store is known to be the reader's (its rank and the chain's
+    figures need every store); otherwise the stores ``person`` may read."""
+    readable = for_reader(comparison, person, store)
+    return comparison if (store or "").strip() else readable

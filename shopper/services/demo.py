@@ -93,12 +93,22 @@ def load_demo(instance_path: str, password: str | None = None) -> list[tuple[str
     Each new demo person gets a random password (or ``password``), written to
     ``instance/demo-logins.txt`` so ``make run`` can print it every time.
     """
+    # The stores first: a store manager is made with their stores.
+    if db.session.execute(select(Store.id).limit(1)).first() is None:
+        stores.import_csv((DEMO_DATA / "stores.csv").read_bytes())
     created: list[tuple[str, str]] = []
     for person in DEMO_PEOPLE:
         if accounts.find_user(person.email) is not None:
             continue
         secret = password or secrets.token_urlsafe(9)
-        accounts.create_user(person.email, person.name, person.role, person.language, secret)
+        accounts.create_user(
+            person.email,
+            person.name,
+            person.role,
+            person.language,
+            secret,
+            stores=DEMO_MANAGED_STORES.get(person.email, ()),
+        )
         created.append((person.email, secret))
     if created:
         _append_logins(Path(instance_path) / LOGINS_FILE, created)
@@ -110,8 +120,6 @@ def load_demo(instance_path: str, password: str | None = None) -> list[tuple[str
         ).first()
         if not exists:
             checklists.import_document(document, coordinator)
-    if db.session.execute(select(Store.id).limit(1)).first() is None:
-        stores.import_csv((DEMO_DATA / "stores.csv").read_bytes())
     _link_managers()
     db.session.commit()
     load_history(date.today())

@@ -31,12 +31,12 @@ from shopper.services.errors import (
     translated,
 )
 
-COLUMNS = ("email", "name", "role", "language")
+COLUMNS = ("email", "name", "role", "language", "stores")
 REQUIRED_COLUMNS = ("email", "name", "role")
 MAX_NAME = 200
 DEFAULT_LANGUAGE = "en"
 # The same msgids as accounts.create_user, so one translation serves both.
-NOT_A_ROLE = N_("%(role)s is not a role; use owner, coordinator or shopper.")
+NOT_A_ROLE = accounts.NOT_A_ROLE
 NOT_A_LANGUAGE = N_("%(language)s is not a supported language; use one of %(languages)s.")
 EXISTS = N_("A person with the email %(email)s exists already.")
 
@@ -103,7 +103,9 @@ def get_person_by_id(user_id: int) -> User:
 def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Problem]]:
     """Check a new person's fields (a form, an API body, a CSV row): tidied values and problems.
 
-    ``language`` may be left out or empty: it is then English.
+    ``language`` may be left out or empty: it is then English. ``stores``: a
+    manager's store codes (a list, or one text separated by spaces), required
+    for a manager and refused for anyone else; tidied to codes separated by spaces.
     """
     problems: list[Problem] = []
     cleaned: dict[str, str] = {}
@@ -134,7 +136,9 @@ def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Pro
     if role in set(Role):
         cleaned["role"] = role
     elif values.get("role") in (None, ""):
-        problems.append(("role", N_("A role is required: owner, coordinator or shopper."), {}))
+        problems.append(
+            ("role", N_("A role is required: owner, coordinator, shopper or manager."), {})
+        )
     else:
         problems.append(("role", NOT_A_ROLE, {"role": values.get("role")}))
     language = values.get("language")
@@ -145,6 +149,16 @@ def clean_person(values: Mapping[str, object]) -> tuple[dict[str, str], list[Pro
     else:
         params = {"language": language, "languages": ", ".join(LANGUAGES)}
         problems.append(("language", NOT_A_LANGUAGE, params))
+    stores = values.get("stores")
+    if stores is not None and not isinstance(stores, str | list):
+        problems.append(("stores", N_("Give the store codes as a list."), {}))
+    elif "role" in cleaned:
+        try:
+            linked = accounts.managed_stores(cleaned["role"], accounts.store_codes(stores))
+        except Invalid as error:
+            problems.append(("stores", error.message, error.params))
+        else:
+            cleaned["stores"] = " ".join(store.code for store in linked)
     return cleaned, problems
 
 
@@ -172,7 +186,11 @@ def add_person(values: Mapping[str, object], days: int) -> Invited:
         params = {"email": cleaned["email"]}
         raise Conflict(EXISTS, params, fields={"email": translated(EXISTS, params)})
     user = accounts.create_user(
-        cleaned["email"], cleaned["name"], cleaned["role"], cleaned["language"]
+        cleaned["email"],
+        cleaned["name"],
+        cleaned["role"],
+        cleaned["language"],
+        stores=accounts.store_codes(cleaned.get("stores")),
     )
     return _invite(user, days)
 
@@ -184,7 +202,7 @@ def import_csv(raw: bytes, days: int) -> PeopleImport:
     they are (a file never changes a role), so importing it again changes
     nothing. No password is ever read from a file.
     """
-    table = read_csv(raw, REQUIRED_COLUMNS, ("language",))
+    table = read_csv(raw, REQUIRED_COLUMNS, ("language", "stores"))
     errors = table.errors
     existing = {user.email: user for user in db.session.execute(select(User)).scalars()}
     first_line: dict[str, int] = {}
@@ -217,7 +235,11 @@ def import_csv(raw: bytes, days: int) -> PeopleImport:
     created = tuple(
         _invite(
             accounts.create_user(
-                cleaned["email"], cleaned["name"], cleaned["role"], cleaned["language"]
+                cleaned["email"],
+                cleaned["name"],
+                cleaned["role"],
+                cleaned["language"],
+                stores=accounts.store_codes(cleaned.get("stores")),
             ),
             days,
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from shopper.domain import policy
 from shopper.domain.answers import MAX_COMMENT, normalise_value, validate_answers
@@ -314,6 +315,23 @@ def get_visit(visit_id: int, user: User) -> Visit:
     if visit is None:
         raise NotFound(N_("There is no visit %(id)s."), {"id": visit_id})
     return visit
+
+
+def approved_for(person: User, limit: int = 20) -> list[Visit]:
+    """The latest approved visits ``person`` may read (a manager: their stores'), newest first."""
+    return list(
+        db.session.execute(
+            scope.visible_to(
+                person,
+                select(Visit)
+                .join(Visit.assignment)
+                .where(Assignment.status == Status.APPROVED)
+                .options(selectinload(Visit.assignment).selectinload(Assignment.store))
+                .order_by(Visit.visited_on.desc(), Visit.id.desc())
+                .limit(limit),
+            )
+        ).scalars()
+    )
 
 
 def days_late(visit: Visit) -> int:

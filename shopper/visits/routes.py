@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shopper.access import roles
+from shopper.anonymity import person_name
 from shopper.models import Role, utcnow
 from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
@@ -67,9 +68,12 @@ def _review_page(visit_id: int, form: ReviewForm, status: int = 200) -> tuple[st
 
 
 @bp.get("/review/<int:visit_id>")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 def review(visit_id: int) -> object:
-    """The whole report: answers, comments, photos, scores, times, lateness, history."""
+    """The whole report: answers, comments, photos, scores, times, lateness, history.
+
+    A store manager reads their stores' approved reports here, without the shopper's name.
+    """
     return _review_page(visit_id, ReviewForm())
 
 
@@ -113,7 +117,7 @@ def decide(visit_id: int) -> object:
 
 
 @bp.get("/review/<int:visit_id>/report.pdf")
-@roles(Role.COORDINATOR, Role.OWNER)
+@roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 def visit_pdf(visit_id: int) -> Response:
     """One visit's report as a PDF, for the store manager's training conversation."""
     visit = visits.get_visit(visit_id, current_user)
@@ -121,7 +125,7 @@ def visit_pdf(visit_id: int) -> Response:
     body = build_visit_pdf(
         title=assignment.version.document.get("title", assignment.checklist.title),
         store=f"{assignment.store.code} · {assignment.store.name}",
-        shopper=assignment.shopper.name,
+        shopper=person_name(assignment.shopper),
         visited=" ".join(
             part
             for part in (

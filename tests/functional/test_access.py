@@ -8,7 +8,12 @@ from flask import Flask
 from shopper.access import PUBLIC
 from shopper.models import Role
 
-ROLE_HOMES = {"owner": "/owner", "coordinator": "/coordinator", "shopper": "/shopper"}
+ROLE_HOMES = {
+    "owner": "/owner",
+    "coordinator": "/coordinator",
+    "shopper": "/shopper",
+    "manager": "/manager",
+}
 
 
 def test_every_view_declares_its_roles(app: Flask) -> None:

@@ -21,6 +21,7 @@ def test_me_with_a_bearer_token(app, client, auth) -> None:
         "name": "Özlem Öztürk",
         "role": "owner",
         "language": "tr",
+        "stores": [],
     }
 
 

@@ -25,8 +25,8 @@ from shopper.access import PUBLIC as PUBLIC_ACCESS
 from shopper.domain import policy
 from shopper.domain.workflow import Status
 from shopper.extensions import db
-from shopper.models import Assignment, Role, Store, User
-from shopper.services import accounts, actions, checklists, photos, visits
+from shopper.models import Assignment, Role, Store, User, Visit
+from shopper.services import accounts, actions, checklists, photos, reviews, visits
 from shopper.services.assignments import AssignmentInput, create_assignments
 from tests.factories import jpeg, visit_body
 from tests.support import snapshots
@@ -80,6 +80,7 @@ ACTORS = {
     Role.COORDINATOR: "coordinator@test.example",
     Role.OWNER: "owner@test.example",
     Role.SHOPPER: "shopper@test.example",  # the "own" shopper
+    Role.MANAGER: "manager@test.example",  # runs the "own" side's store
 }
 OTHER_SHOPPER = "other-shopper@test.example"
 
@@ -115,7 +116,8 @@ def _user(email: str) -> User:
 
 
 def _side(code: str, email: str, coordinator: User) -> Objects:
-    """A store, a checklist (published, with a draft open), and a submitted visit with a photo."""
+    """A store, a checklist (published, with a draft open), and an approved visit with a photo
+    (approved, so that the store's manager may read it)."""
     shopper = _user(email)
     db.session.add(Store(code=code.upper(), name=f"Store {code}", region="Region"))
     db.session.commit()
@@ -138,6 +140,7 @@ def _side(code: str, email: str, coordinator: User) -> Objects:
     visit = visits.save_draft(assignment, shopper, answers)
     photo = photos.add_photo(visit, shopper, "greeted", io.BytesIO(jpeg(64, 48)))
     visits.submit(db.session.get(Assignment, assignment.id), shopper, answers)
+    reviews.approve(db.session.get(Visit, visit.id), coordinator)
     store = db.session.execute(select(Store).where(Store.code == code.upper())).scalar_one()
     action = actions.open_action(
         coordinator, store=store, title="Fix it", details="", due_on=today + timedelta(days=7)
@@ -151,7 +154,8 @@ def build_world(app: Flask) -> World:
     """Everyone, both sides' objects, and a snapshot of every table to come back to."""
     with app.app_context():
         for role, email in ACTORS.items():
-            accounts.create_user(email, role.title(), role, password=PASSWORD)
+            if role != Role.MANAGER:
+                accounts.create_user(email, role.title(), role, password=PASSWORD)
         accounts.create_user(OTHER_SHOPPER, "Other Shopper", Role.SHOPPER, password=PASSWORD)
         invited = accounts.create_user("invited@test.example", "Invited", Role.SHOPPER)
         coordinator = _user(ACTORS[Role.COORDINATOR])
@@ -160,6 +164,13 @@ def build_world(app: Flask) -> World:
                 Side.OWN: _side("list-a", ACTORS[Role.SHOPPER], coordinator),
                 Side.OTHER: _side("list-b", OTHER_SHOPPER, coordinator),
             }
+        )
+        accounts.create_user(
+            ACTORS[Role.MANAGER],
+            "Manager",
+            Role.MANAGER,
+            password=PASSWORD,
+            stores=[world.sides[Side.OWN].store],
         )
         world.invitation = accounts.invite(invited, 7).secret
         world.draft_number = checklists.get_checklist("list-a").draft.number
@@ -328,11 +339,13 @@ def test_the_table_agrees_with_the_roles_each_view_declares(app: Flask) -> None:
 class _Person:
     id: int
     role: Role
+    managed_store_ids: frozenset[int] = frozenset({1})  # a manager runs the own side's store
 
 
 @dataclass(frozen=True)
 class _Work:
     shopper_id: int
+    store_id: int
     status: Status
     last_day: date
 
@@ -346,8 +359,9 @@ def test_the_table_follows_the_policy() -> None:
         person = _Person(1, role)
         for side in Side:
             owner_id = person.id if side is Side.OWN else 2
-            sent = _Work(owner_id, Status.SUBMITTED, date.today())
-            open_work = _Work(owner_id, Status.DRAFT, date.today())
+            store_id = 1 if side is Side.OWN else 2
+            sent = _Work(owner_id, store_id, Status.APPROVED, date.today())
+            open_work = _Work(owner_id, store_id, Status.DRAFT, date.today())
             sees = policy.may_see_assignment(person, sent)
             fills = policy.may_fill_report(person, open_work)
             revokes = policy.may_revoke_token(person, owner_id)

@@ -26,8 +26,7 @@ from sqlalchemy import select, update
 
 from shopper.config import LANGUAGES
 from shopper.extensions import db
-from shopper.models import ApiToken, Role, User, Visit
-from shopper.services import reviews
+from shopper.models import ApiToken, Role, User
 from tests.factories import assign, make_store
 from tests.functional.test_authorization_matrix import ACTORS, World, build_world, url_for_case
 from tests.support.authorization import DRAFT_VERSION, EXPECTED, Outcome, Side, expected
@@ -193,7 +192,7 @@ def page_paths(world: World, role: Role | None) -> list[str]:
 
 def pseudo_world(app: Flask) -> tuple[World, list[str]]:
     """The authorization matrix's world, everyone reading the pseudo-language, with more
-    states to show: an overdue and an open assignment, an approved report; and the
+    states to show: an overdue and an open assignment (its reports are approved); and the
     pages only those show (the phone report being filled, a comparison with scores)."""
     world = build_world(app)
     today = date.today()
@@ -207,11 +206,6 @@ def pseudo_world(app: Flask) -> tuple[World, list[str]]:
         # Token names as people write them, not identifiers (which the check refuses as data).
         db.session.execute(update(ApiToken).values(name=ApiToken.name + " Token"))
         db.session.commit()
-        coordinator = db.session.execute(
-            select(User).where(User.email == ACTORS[Role.COORDINATOR])
-        ).scalar_one()
-        other = db.session.get(Visit, world.sides[Side.OTHER].visit_id)
-        reviews.approve(other, coordinator, "Well done")
     period = f"first_day={today - timedelta(40)}&last_day={today}"
     extra = [
         f"/visits/{open_id}",

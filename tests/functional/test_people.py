@@ -200,7 +200,7 @@ def test_a_bad_users_file_adds_nobody_and_lists_every_problem(app, client, auth)
     assert response.status_code == 422
     assert "Nobody was added." in response.get_data(as_text=True)
     assert _row_errors(response) == [
-        (2, "role", "boss is not a role; use owner, coordinator or shopper."),
+        (2, "role", "boss is not a role; use owner, coordinator, shopper or manager."),
         (3, "email", "An email address is required."),
         (4, "email", "erik@ is not a valid email address."),
         (4, "language", "xx is not a supported language; use one of en, tr, sv, th, ur."),
@@ -218,7 +218,7 @@ def test_a_password_column_is_refused(app, client, auth):
         (
             1,
             "password",
-            "Unknown column password (column 4); the columns are email, name, role, language.",
+            "Unknown column password (column 4); the columns are email, name, role, language, stores.",
         )
     ]
     assert [row[0] for row in _people(app)] == ["coordinator@test.example"]
@@ -442,6 +442,7 @@ def test_api_adds_a_person_with_a_one_time_invitation_link(app, client, auth):
         "name": "Ayşe Yılmaz",
         "role": "shopper",
         "language": "tr",
+        "stores": [],
         "active": True,
         "password_set": False,
     }
@@ -468,7 +469,7 @@ def test_api_adds_a_person_with_a_one_time_invitation_link(app, client, auth):
         ({"email": "x@example.com", "name": 5, "role": "shopper"}, {"name": "A name is required."}),
         (
             {"email": "x@example.com", "name": "X", "role": "boss"},
-            {"role": "boss is not a role; use owner, coordinator or shopper."},
+            {"role": "boss is not a role; use owner, coordinator, shopper or manager."},
         ),
         (
             {"email": "x@example.com", "name": "X", "role": "shopper", "language": "xx"},
@@ -542,6 +543,7 @@ def test_api_lists_people_by_role_and_deactivates_and_reactivates(app, client, a
                 "name": "Ayşe",
                 "role": "shopper",
                 "language": "en",
+                "stores": [],
                 "active": True,
                 "password_set": True,
             }

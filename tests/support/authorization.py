@@ -35,7 +35,7 @@ from shopper.models import Role
 SHOPPER = Role.SHOPPER
 COORDINATOR = Role.COORDINATOR
 OWNER = Role.OWNER
-MANAGER = Role.MANAGER
+MANAGER = Role.MANAGER  # "own": the stores they run (the acting shopper's side's store)
 # The methods Flask adds to every route by itself.
 AUTOMATIC_METHODS = frozenset({"HEAD", "OPTIONS"})
 
@@ -106,7 +106,7 @@ def HIDDEN(*roles: Role) -> Rule:  # noqa: N802
     return Rule(roles=frozenset(roles), hidden=frozenset(roles))
 
 
-SIGNED_IN = ROLES(COORDINATOR, OWNER, SHOPPER)
+SIGNED_IN = ROLES(COORDINATOR, OWNER, SHOPPER, MANAGER)
 READERS = ROLES(COORDINATOR, OWNER)  # reads everything, changes nothing (the owner)
 MANAGE = ROLES(COORDINATOR)
 
@@ -117,6 +117,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/owner"): ROLES(OWNER),
     ("GET", "/coordinator"): ROLES(COORDINATOR),
     ("GET", "/shopper"): ROLES(SHOPPER),
+    ("GET", "/manager"): ROLES(MANAGER),
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
@@ -136,7 +137,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # policy.may_revoke_token: everyone their own, a coordinator anyone's.
     # The account page revokes one's own tokens; a coordinator revokes anyone's on
     # the person's page.
-    ("POST", "/account/tokens/{token_id}/revoke"): OWN_ONLY(COORDINATOR, OWNER, SHOPPER),
+    ("POST", "/account/tokens/{token_id}/revoke"): OWN_ONLY(COORDINATOR, OWNER, SHOPPER, MANAGER),
     # Stores -------------------------------------------------------------------
     ("GET", "/stores"): READERS,
     ("GET", "/stores/export.csv"): READERS,
@@ -156,6 +157,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/people/import"): MANAGE,
     ("GET", "/people/{user_id}"): MANAGE,
     ("POST", "/people/{user_id}/tokens/{token_id}/revoke"): MANAGE,
+    ("POST", "/people/{user_id}/stores"): MANAGE,
     ("POST", "/people/{user_id}/deactivate"): MANAGE,
     ("POST", "/people/{user_id}/activate"): MANAGE,
     ("POST", "/people/{user_id}/invite"): MANAGE,
@@ -193,15 +195,17 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # Review: coordinators decide; owners read the report -----------------------
     ("GET", "/review"): MANAGE,
     ("POST", "/review/approve"): MANAGE,
-    ("GET", "/review/{visit_id}"): READERS,
+    # A store manager reads their stores' approved reports, without the shopper.
+    ("GET", "/review/{visit_id}"): READERS | OWN_ONLY(MANAGER),
     ("POST", "/review/{visit_id}"): MANAGE,
-    ("GET", "/review/{visit_id}/report.pdf"): READERS,
+    ("GET", "/review/{visit_id}/report.pdf"): READERS | OWN_ONLY(MANAGER),
     # Reports ------------------------------------------------------------------
-    ("GET", "/reports/comparison"): READERS,
-    ("GET", "/reports/comparison.csv"): READERS,
-    ("GET", "/reports/comparison.xlsx"): READERS,
-    ("GET", "/reports/comparison.pdf"): READERS,
-    ("GET", "/reports/stores/{code}"): READERS,
+    # A manager's comparison lists their own stores only (the chain's figures stay).
+    ("GET", "/reports/comparison"): READERS | ROLES(MANAGER),
+    ("GET", "/reports/comparison.csv"): READERS | ROLES(MANAGER),
+    ("GET", "/reports/comparison.xlsx"): READERS | ROLES(MANAGER),
+    ("GET", "/reports/comparison.pdf"): READERS | ROLES(MANAGER),
+    ("GET", "/reports/stores/{code}"): READERS | OWN_ONLY(MANAGER),
     # Store follow-up actions: coordinators open and verify, owners read, a store's
     # manager reads and answers their own stores' (policy.may_see_action, ...) -----
     ("GET", "/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
@@ -245,16 +249,16 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/assignments/{assignment_id}/events"): MANAGE,
     ("PUT", "/api/v1/assignments/{assignment_id}/visit"): OWN_ONLY(SHOPPER),
     ("POST", "/api/v1/assignments/{assignment_id}/visit/submit"): OWN_ONLY(SHOPPER),
-    ("GET", "/api/v1/visits/{visit_id}"): READERS | OWN_ONLY(SHOPPER),
+    ("GET", "/api/v1/visits/{visit_id}"): READERS | OWN_ONLY(SHOPPER, MANAGER),
     ("POST", "/api/v1/visits/{visit_id}/photos"): OWN_ONLY(SHOPPER),
     ("DELETE", "/api/v1/visits/{visit_id}/photos/{photo_id}"): OWN_ONLY(SHOPPER),
-    ("GET", "/api/v1/photos/{photo_id}"): READERS | OWN_ONLY(SHOPPER),
+    ("GET", "/api/v1/photos/{photo_id}"): READERS | OWN_ONLY(SHOPPER, MANAGER),
     ("POST", "/api/v1/visits/{visit_id}/review"): MANAGE,
     ("POST", "/api/v1/visits/approve"): MANAGE,
-    ("GET", "/api/v1/comparison"): READERS,
-    ("GET", "/api/v1/comparison.csv"): READERS,
-    ("GET", "/api/v1/comparison.xlsx"): READERS,
-    ("GET", "/api/v1/comparison.pdf"): READERS,
+    ("GET", "/api/v1/comparison"): READERS | ROLES(MANAGER),
+    ("GET", "/api/v1/comparison.csv"): READERS | ROLES(MANAGER),
+    ("GET", "/api/v1/comparison.xlsx"): READERS | ROLES(MANAGER),
+    ("GET", "/api/v1/comparison.pdf"): READERS | ROLES(MANAGER),
     ("GET", "/api/v1/actions"): ROLES(COORDINATOR, OWNER, MANAGER),
     ("POST", "/api/v1/actions"): MANAGE,
     ("GET", "/api/v1/actions/{action_id}"): READERS | OWN_ONLY(MANAGER),

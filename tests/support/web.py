@@ -6,12 +6,16 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from shopper.models import User
+from shopper.extensions import db
+from shopper.models import Role, Store, User
 from shopper.services import accounts
 
 PASSWORD = "correct horse battery"
+# The store a test's manager runs when the test names none (a manager has one at least).
+MANAGER_STORE = "MGR-01"
 _CSRF = re.compile(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -25,9 +29,15 @@ def csrf_token(page: TestResponse) -> str:
 def make_user(
     app: Flask, role: str, email: str | None = None, password: str | None = PASSWORD, **extra
 ) -> User:
-    """Create a person through the accounts service."""
+    """Create a person through the accounts service (a manager: of ``MANAGER_STORE`` unless
+    ``stores=[...]`` names theirs)."""
     email = email or f"{role}@test.example"
     with app.app_context():
+        if role == Role.MANAGER and "stores" not in extra:
+            if db.session.execute(select(Store).where(Store.code == MANAGER_STORE)).first() is None:
+                db.session.add(Store(code=MANAGER_STORE, name="Managed store", region="Region"))
+                db.session.commit()
+            extra["stores"] = [MANAGER_STORE]
         user = accounts.create_user(
             email, extra.pop("name", role.title() + " Person"), role, password=password, **extra
         )

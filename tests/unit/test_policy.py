@@ -129,3 +129,10 @@ def test_a_manager_reads_results_but_changes_nothing_of_the_plan() -> None:
     assert can.read_store_results and can.read_actions and can.respond_actions
     changes = [can.manage_stores, can.manage_people, can.edit_checklists, can.assign, can.review]
     assert not any(changes + [can.manage_actions, can.read_all_visits, can.read_checklists])
+
+
+def test_a_shopper_is_named_only_to_those_who_may_identify_shoppers() -> None:
+    named_to = [p for p in (COORDINATOR, OWNER, SHOPPER, MANAGER) if policy.may_name(p, SHOPPER)]
+    assert named_to == [COORDINATOR, OWNER]
+    # Coordinators and other managers are named to everyone (they act for the company).
+    assert all(policy.may_name(MANAGER, p) for p in (COORDINATOR, OWNER, OTHER_MANAGER))
