@@ -825,7 +825,7 @@ def test_the_cover_says_score_against_target_and_before_best_worst_drops_and_cri
     # The own stores' mean: (90 + 86.25 + 73.75 + 72 + 64 + 58.5 + 45) / 7 = 69.93 → 69.9.
     assert "69.9%" in lines
     assert "−10.1 pts against the target (Target 80.0%)" in lines
-    assert "−2.3 pts against Aug 31, 2026 – Sep 30, 2026" in lines  # −2.25 rounds away
+    assert "−2.3 pts against Sep 1, 2026 – Sep 30, 2026" in lines  # −2.25 rounds away
     assert "Stores at or above the target: 2 of 7" in lines
     assert "Stores with a critical failure: 1" in lines
     best = lines.index("Best stores")
@@ -852,7 +852,7 @@ def test_the_cover_without_target_or_drops_says_so(comparison_pdf):
     cover = pdf_pages_text(comparison_pdf)[0]
     assert "No target set" in cover
     assert "No store scored lower" in cover
-    assert "Previous period: Aug 31, 2026 – Sep 30, 2026" in cover
+    assert "Previous period: Sep 1, 2026 – Sep 30, 2026" in cover
 
 
 def store_details(tmp_path: Path) -> dict:
