@@ -164,7 +164,7 @@ def about(comparison: Comparison, generated_at: datetime) -> list[tuple[str, obj
         ),
         (_("Scores"), _("percentages of the points possible; change in points")),
         (_("Made at (UTC)"), generated_at.replace(tzinfo=None, microsecond=0)),
-        (_("Language"), f"{LANGUAGES.get(language, language)} ({language})"),
+        (_("Language"), LANGUAGES.get(language, language)),
     ]
 
 

@@ -426,17 +426,15 @@ def test_unknown_checklist_and_version_are_404(app, client, auth):
     assert client.get("/checklists/nope").status_code == 404
 
 
-def test_demo_load_brings_the_five_checklists(runner, app, client, auth):
+def test_demo_load_brings_one_checklist_in_five_languages(runner, app, client, auth):
     runner.invoke(args=["demo", "load"])
     make_user(app, "owner", "o2@test.example")
-    listing = client.get("/api/v1/checklists", headers=auth.api_token("o2@test.example")).json
-    assert sorted(item["code"] for item in listing["items"]) == [
-        "butik-service",
-        "magaza-hizmet",
-        "service-check-th",
-        "service-check-ur",
-        "store-service",
-    ]
+    headers = auth.api_token("o2@test.example")
+    listing = client.get("/api/v1/checklists", headers=headers).json
+    assert [item["code"] for item in listing["items"]] == ["store-service"]
+    document = client.get("/api/v1/checklists/store-service", headers=headers).json
+    assert document["language"] == "en"
+    assert sorted(document["translations"]) == ["sv", "th", "tr", "ur"]
 
 
 def test_an_old_builder_tab_cannot_overwrite_a_newer_draft(app, client, auth):

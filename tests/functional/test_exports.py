@@ -77,7 +77,7 @@ def test_the_xlsx_says_what_it_is_of(client, history):
         "Region": "Whole chain",
         "Competitors": "competitors included",
         "Scores": "percentages of the points possible; change in points",
-        "Language": "English (en)",
+        "Language": "English",
     }
     for label in ("First day", "Last day", "Compared with, first day", "Compared with, last day"):
         assert facts[label].is_date and facts[label].number_format == "yyyy-mm-dd"
@@ -312,7 +312,7 @@ def test_language_th_gives_thai_headings_and_checklist_texts(app, client, histor
     facts = {row[0].value: row[1].value for row in about.iter_rows(min_row=2)}
     assert facts[_translated(app, "th", "Checklist")] == "ตัวอย่างการตรวจ"
     assert facts[_translated(app, "th", "Region")] == "ทั้งเครือ"
-    assert facts[_translated(app, "th", "Language")] == "ไทย (th)"
+    assert facts[_translated(app, "th", "Language")] == "ไทย"
     # Thai headers wrap at their longest run of letters; the competitor flag reads ใช่/ไม่.
     assert workbook["สาขา"]["E2"].value == "ใช่"
     csv_text = client.get(

@@ -84,7 +84,7 @@ def test_an_invitation_goes_out_by_email_in_the_persons_language(app, client, au
     [received] = smtp.wait(1)
     assert received.envelope_to == ("ayse@test.example",)
     assert received.to == "Ayşe Yılmaz <ayse@test.example>"
-    assert received.subject == "Your invitation to Shopper"
+    assert received.subject == "Shopper davetiniz"  # in Turkish, her language
     assert link in received.body.splitlines()
     # Dates in Turkish: the link's last day, written as a Turkish reader reads it.
     with app.app_context():
@@ -219,7 +219,7 @@ def test_a_returned_report_reaches_the_shopper_with_the_note_and_link(
     assert response.status_code == 302
     [received] = smtp.wait(1)
     assert received.envelope_to == ("erik@test.example",)
-    assert received.subject == "Your report for IST-01 · Beyoğlu was returned"
+    assert received.subject == "Din rapport för IST-01 · Beyoğlu har skickats tillbaka"
     lines = received.body.splitlines()
     assert "Which till was it?" in lines
     assert f"http://localhost/visits/{assignment_id}" in lines
@@ -240,7 +240,7 @@ def test_a_report_returned_through_the_api_is_mailed_too(app, client, smtp, subm
     assert received.envelope_to == ("erik@test.example",)
     lines = received.body.splitlines()
     assert "The receipt photo is missing." in lines
-    assert lines[lines.index("The questions to change:") + 1] == "- Q2"
+    assert lines[lines.index("Frågor att ändra:") + 1] == "- Q2"  # Erik reads Swedish
 
 
 def test_a_failed_email_does_not_stop_the_return(app, client, auth, submitted):
@@ -464,13 +464,13 @@ def test_an_action_opened_by_an_approval_is_mailed_to_the_stores_manager(
     assert _approve_on_the_page(client, stores_with_managers).status_code == 302
     [received] = smtp.wait(1)
     assert received.envelope_to == ("maja@test.example",)
-    assert received.subject == "New action for IST-01: Q1"
+    assert received.subject == "Ny åtgärd för IST-01: Q1"  # Maja reads Swedish
     due = date.today() + timedelta(days=14)
     with app.test_request_context(), force_locale("sv"):
         swedish_due = format_date(due, "long")
     body = received.body.splitlines()
-    assert "Store: IST-01 · Beyoğlu" in body
-    assert f"Due by: {swedish_due}" in body
+    assert "Butik: IST-01 · Beyoğlu" in body
+    assert f"Sista dag: {swedish_due}" in body
     # Shoppers stay anonymous to stores.
     assert "erik" not in received.body.lower()
 

@@ -296,7 +296,7 @@ def test_the_people_list_shows_state_and_filters(app, client, auth):
 
     def names(query: str) -> list[str]:
         page = client.get("/people" + query).get_data(as_text=True)
-        return re.findall(r'<td><bdi>([^<]+)</bdi></td>', page)
+        return re.findall(r"<td><bdi>([^<]+)</bdi></td>", page)
 
     assert names("") == ["Coordinator Person", "Has Password", "Pending Person"]
     assert names("?active=all") == [
