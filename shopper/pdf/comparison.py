@@ -358,21 +358,7 @@ class _StorePages:
                     color=_change_colour(gap),
                 )
             )
-        if target is not None:
-            gap = row.score - target
-            lines.append(
-                self.block(
-                    t.format("against_target", points=self.points(gap))
-                    + " ("
-                    + t.format("target_value", target=self.percent(target))
-                    + ")",
-                    size=10,
-                    bold=True,
-                    color=GOOD if round_pct(gap) >= 0 else BAD,
-                )
-            )
-        else:
-            lines.append(self.block(t["no_target"], size=10, color=MUTED))
+        lines.append(self.against_target(row.score, target))
         previous = self.date_range(c.previous_first_day, c.previous_last_day)
         if row.change is not None:
             lines.append(
@@ -693,6 +679,23 @@ class _Page(_StorePages):
             return NO_VALUE
         return self.text.format("points", value=format_change(value, self.locale))
 
+    def against_target(self, score: float | None, target: float | None) -> Flowable:
+        """The line a cover says of a score and its target: the gap in points (green when
+        it meets the target), or that no target is set."""
+        t = self.text
+        if target is None or score is None:
+            return self.block(t["no_target"], size=10, color=MUTED)
+        gap = score - target
+        return self.block(
+            t.format("against_target", points=self.points(gap))
+            + " ("
+            + t.format("target_value", target=self.percent(target))
+            + ")",
+            size=10,
+            bold=True,
+            color=GOOD if round_pct(gap) >= 0 else BAD,
+        )
+
     def cell(self, value: object, width: float, **options) -> str | TextBlock:
         return cell(value, width, fonts=self.fonts, **options)
 
@@ -751,21 +754,7 @@ class _Page(_StorePages):
             self.block(self.percent(c.chain_score), size=30, bold=True),
             self.block(t["chain_score"], size=9, color=MUTED, space_after=4),
         ]
-        if target is not None and c.chain_score is not None:
-            gap = c.chain_score - target
-            headline.append(
-                self.block(
-                    t.format("against_target", points=self.points(gap))
-                    + " ("
-                    + t.format("target_value", target=self.percent(target))
-                    + ")",
-                    size=10,
-                    bold=True,
-                    color=GOOD if round_pct(gap) >= 0 else BAD,
-                )
-            )
-        else:
-            headline.append(self.block(t["no_target"], size=10, color=MUTED))
+        headline.append(self.against_target(c.chain_score, target))
         if change is not None:
             headline.append(
                 self.block(
