@@ -14,6 +14,7 @@ from sqlalchemy import text
 from shopper.domain.checklist_format import parse_checklist
 from shopper.domain.scoring import score_visit
 from shopper.extensions import db
+from tests.conftest import unavailable
 from tests.factories import WORKED_EXAMPLE, make_store
 from tests.support.comparison import (
     STORES,
@@ -651,10 +652,8 @@ def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, lang
 
     from shopper.models import Visit
 
-    if shutil.which("pdftoppm") is None or app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql"
-    ):
-        pytest.skip("rendered once, on SQLite, where pdftoppm (poppler-utils) is installed")
+    if shutil.which("pdftoppm") is None:
+        unavailable("pdftoppm (poppler-utils) renders the PDFs to PNG")
     with app.app_context():
         visit = db.session.get(Visit, history["ids"][2])
         answers = dict(visit.answers)
