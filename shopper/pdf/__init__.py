@@ -299,9 +299,22 @@ def data_table(
         rows, widths, commands = mirror_table(rows, widths, commands)
     if len(rows) <= SMALL_TABLE_ROWS:
         # A store page's few rows: reportlab's own table splits them well enough, at
-        # half the cost of laying them out twice.
+        # half the cost of laying them out twice. It draws a string cell as it is, so
+        # the bidi marks a formatted figure carries (``−3.7 pts`` embedded for Urdu)
+        # would print as boxes: a plain cell is one direction and needs none.
+        rows = [[_unmarked(cell) for cell in row] for row in rows]
         return Table(rows, colWidths=list(widths), repeatRows=1, style=TableStyle(commands))
     return PagedTable(rows, widths, commands)
+
+
+_BIDI_MARKS = dict.fromkeys(
+    [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def _unmarked(cell: object) -> object:
+    """A string cell without bidi control characters; any other cell as it is."""
+    return cell.translate(_BIDI_MARKS) if isinstance(cell, str) else cell
 
 
 _MIRRORED_ALIGN = {"LEFT": "RIGHT", "RIGHT": "LEFT", "left": "right", "right": "left"}
