@@ -441,13 +441,27 @@ class _StorePages:
             "critical_failures",
         )
         widths = [WIDTH / len(keys)] * len(keys)
+        to_chain = row.score - c.chain_score if c.chain_score is not None else None
+        to_target = row.score - target if target is not None else None
+
+        def gap(value: float | None, column: int, colour) -> str | TextBlock:
+            # A difference with its unit may be longer than the column in some
+            # languages (Urdu): it wraps inside its cell instead of running over.
+            return self.cell(
+                self.points(value), widths[column], size=11, color=colour, align="right"
+            )
+
         values = [
             self.score(row.score),
             self.score(c.chain_score),
-            self.points(row.score - c.chain_score if c.chain_score is not None else None),
+            gap(to_chain, 2, _change_colour(to_chain)),
             self.score(target),
-            self.points(row.score - target if target is not None else None),
-            self.points(row.change),
+            gap(
+                to_target,
+                4,
+                INK if to_target is None else GOOD if round_pct(to_target) >= 0 else BAD,
+            ),
+            gap(row.change, 5, _change_colour(row.change)),
             format_count(row.critical_failures, self.locale),
         ]
         header = header_cells([self.text[k] for k in keys], widths, self.fonts)
