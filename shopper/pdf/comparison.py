@@ -448,7 +448,7 @@ class _StorePages:
             # A difference with its unit may be longer than the column in some
             # languages (Urdu): it wraps inside its cell instead of running over.
             return self.cell(
-                self.points(value), widths[column], size=11, color=colour, align="right"
+                self.points(value), widths[column], size=11, color=colour, align="left"
             )
 
         values = [
