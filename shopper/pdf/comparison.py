@@ -381,8 +381,13 @@ class _StorePages:
             self.block(t["critical_failures"], size=9, color=MUTED, space_after=4),
             self.block(t["visits_counted"] + ": " + format_count(row.visits, self.locale), size=9),
         ]
-        left, right = WIDTH * 0.62, WIDTH * 0.38
-        cells, widths = [lines, side], [left, right]
+        box = self.cover_box(lines, side, 0.62)
+        return [*out, box, Spacer(1, 12)]
+
+    def cover_box(self, main: list, side: list, share: float) -> Table:
+        """A cover's grey box: the message (``share`` of the width) and its figures beside
+        it, the message on the reader's side."""
+        cells, widths = [main, side], [WIDTH * share, WIDTH * (1 - share)]
         if self.rtl:
             cells.reverse()
             widths.reverse()
@@ -398,7 +403,7 @@ class _StorePages:
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
             ]
         )
-        return [*out, box, Spacer(1, 12)]
+        return box
 
     def store_section(self, code: str, *, first: bool) -> list[Flowable]:
         """The store's figures, its sections against the chain, where it lost points (with
@@ -809,23 +814,7 @@ class _Page(_StorePages):
                     size=9,
                 )
             )
-        left, right = WIDTH * 0.6, WIDTH * 0.4
-        top = [[headline, side]]
-        top_table = Table(
-            [list(reversed(top[0]))] if self.rtl else top,
-            colWidths=[right, left] if self.rtl else [left, right],
-        )
-        top_table.setStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f5f7fa")),
-                ("LINEAFTER", (0, 0), (0, -1), 3, colors.white),
-                ("TOPPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
-                ("LEFTPADDING", (0, 0), (-1, -1), 10),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ]
-        )
+        top_table = self.cover_box(headline, side, 0.6)
         return [
             self.block(t["document_title"], size=11, color=MUTED, space_after=2),
             self.block(c.title, size=20, bold=True, space_after=2),
