@@ -8,7 +8,6 @@ emails off on their account page get nothing.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -68,20 +67,6 @@ def recipients() -> list[User]:
             .where(User.active.is_(True), User.role.in_([Role.OWNER, Role.MANAGER]))
             .order_by(User.email)
         ).scalars()
-    )
-
-
-def for_stores(comparison: Comparison, codes: frozenset[str]) -> Comparison:
-    """The comparison as a manager of ``codes`` may read it: their rows, the chain's figures."""
-    stores = tuple(row for row in comparison.stores if row.store.code in codes)
-    regions = {row.store.region for row in stores}
-    return dataclasses.replace(
-        comparison,
-        stores=stores,
-        not_visited=tuple(info for info in comparison.not_visited if info.code in codes),
-        regions=tuple(row for row in comparison.regions if row.region in regions),
-        competitor_score=None,
-        competitor_stores=0,
     )
 
 
@@ -155,7 +140,9 @@ def send_reports(code: str, first_day: date, last_day: date) -> list[Delivery]:
                 built[user.language] = comparisons.build(query)
             comparison = built[user.language]
             if stores:
-                comparison = for_stores(comparison, frozenset(stores))
+                # As every page and file shows it to them (api.md, "Roles"): their
+                # stores; the chain's, regions' and competitors' figures stay.
+                comparison = comparisons.for_reader(comparison, user)
                 body = _pdf(comparison, user.language)
             else:
                 if user.language not in chain_pdfs:
