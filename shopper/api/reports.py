@@ -20,7 +20,7 @@ def _comparison():
     args = request.args.to_dict()
     query = comparisons.parse_query(args)
     built = comparisons.build(query)
-    return query, downloads.one_store(
+    return query, downloads.checked_for_file(
         comparisons.for_reader(built, current_user, args.get("store")), args
     )
 

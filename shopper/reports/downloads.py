@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -26,19 +25,14 @@ from shopper.services.comparisons import ComparisonQuery
 from shopper.services.errors import Invalid
 
 
-def one_store(comparison: Comparison, args: Mapping[str, str]) -> Comparison:
-    """The comparison listing only ``store=CODE`` when asked (chain figures unchanged);
-    ``details`` is refused here: it is for the PDF only."""
+def checked_for_file(comparison: Comparison, args: Mapping[str, str]) -> Comparison:
+    """``comparison`` once the file's options are checked: ``details`` is refused, it is
+    for the PDF only. (``store=CODE`` was applied with the reader's rights by
+    ``comparisons.for_reader``.)"""
     from shopper.services import store_reports
 
-    options = store_reports.parse_options(args, pdf=False)
-    if options.store is None:
-        return comparison
-    return dataclasses.replace(
-        comparison,
-        stores=tuple(r for r in comparison.stores if r.store.code == options.store),
-        not_visited=tuple(s for s in comparison.not_visited if s.code == options.store),
-    )
+    store_reports.parse_options(args, pdf=False)
+    return comparison
 
 
 def headings() -> dict[str, str]:

@@ -130,7 +130,7 @@ def comparison_csv() -> object:
     args = _query_args()
     with downloads.file_language():
         return downloads.csv_response(
-            downloads.one_store(_built(args), args), comparisons.parse_query(args)
+            downloads.checked_for_file(_built(args), args), comparisons.parse_query(args)
         )
 
 
@@ -142,7 +142,7 @@ def comparison_xlsx() -> object:
     args = _query_args()
     with downloads.file_language():
         return downloads.xlsx_response(
-            downloads.one_store(_built(args), args), comparisons.parse_query(args)
+            downloads.checked_for_file(_built(args), args), comparisons.parse_query(args)
         )
 
 
