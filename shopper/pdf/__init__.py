@@ -21,7 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Table, TableStyle
 
 from shopper.domain.scoring import round_pct
 from shopper.pdf.fonts import (
@@ -334,7 +334,8 @@ def mirror_table(
     Plain string cells start on the right (an ``ALIGN RIGHT`` for the whole
     table comes first, so a command that right-aligned figures now puts them
     on the left, the end of a right-to-left line); TextBlocks told to align
-    left or right are told the other.
+    left or right are told the other, and those aligned by their own script's
+    direction start on the right.
     """
     count = len(widths)
 
@@ -352,15 +353,17 @@ def mirror_table(
     for row in rows:
         cells = []
         for value in reversed(row):
-            if isinstance(value, TextBlock) and value.align in ("left", "right"):
-                value.align = _MIRRORED_ALIGN[value.align]
-            elif isinstance(value, list):
-                for part in value:
-                    if isinstance(part, TextBlock) and part.align in ("left", "right"):
-                        part.align = _MIRRORED_ALIGN[part.align]
+            for part in value if isinstance(value, list) else [value]:
+                if isinstance(part, TextBlock):
+                    part.align = _CELL_ALIGN_RTL.get(part.align, part.align)
             cells.append(value)
         flipped.append(cells)
     return flipped, list(reversed(widths)), mirrored
+
+
+# A cell's text starts on the right in a right-to-left table, whatever its own
+# script: an English question in an Urdu report lines up with the Urdu ones.
+_CELL_ALIGN_RTL = {"left": "right", "right": "left", "start": "right"}
 
 
 class PagedTable(Flowable):
@@ -569,7 +572,14 @@ def build_document(
     rtl: bool = False,
     pagesize: tuple[float, float] = PAGE,
 ) -> bytes:
-    """Lay the story out on A4 pages with the footer on each, and return the PDF bytes."""
+    """Lay the story out on A4 pages with the footer on each, and return the PDF bytes.
+
+    With ``rtl`` the pages read from the right: the footer is mirrored, and a
+    paragraph aligned by its own script starts on the right, so an English
+    heading or checklist text lines up with the Urdu around it.
+    """
+    if rtl:
+        _start_on_the_right(story)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -583,6 +593,16 @@ def build_document(
     )
     document.build(story, canvasmaker=_footer_canvas(footer, fonts, rtl))
     return buffer.getvalue()
+
+
+def _start_on_the_right(flowables: Sequence[Flowable]) -> None:
+    """Align the story's paragraphs (also inside a KeepTogether) that follow their script's
+    direction to the right; tables mirror their own cells (``mirror_table``)."""
+    for flowable in flowables:
+        if isinstance(flowable, TextBlock) and flowable.align == "start":
+            flowable.align = "right"
+        elif isinstance(flowable, KeepTogether):
+            _start_on_the_right(flowable._content)
 
 
 def ensure_fonts(cache_dir=None) -> Fonts:

@@ -997,8 +997,7 @@ class _Page(_StorePages):
         chart.valueAxis.valueMin = 0
         chart.valueAxis.valueMax = 100
         chart.valueAxis.valueStep = 10
-        chart.valueAxis.labels.fontName = self.fonts.name(LATIN)
-        chart.valueAxis.labels.fontSize = SMALL_SIZE
+        chart.valueAxis.visibleLabels = 0  # ours, below: they keep their side when mirrored
         chart.valueAxis.strokeColor = RULE
         chart.valueAxis.visibleGrid = 1
         chart.valueAxis.gridStrokeColor = colors.HexColor("#eef1f4")
@@ -1054,6 +1053,15 @@ class _Page(_StorePages):
             levels[level].append(label.x)
             label.y += 9 * level
         drawing.height += 9 * max(len(levels) - 1, 0)
+        labels += [
+            _Label(
+                format_count(value, self.locale),
+                chart.x + chart.width * value / 100,
+                chart.y - 5 - SMALL_SIZE,
+                align="center",
+            )
+            for value in range(0, 101, 10)
+        ]
         if not many:
             step = chart.height / len(stores)
             for index, row in enumerate(stores):
@@ -1079,7 +1087,7 @@ class _Page(_StorePages):
         if meeting is not None:
             met, total = (format_count(n, self.locale) for n in meeting)
             notes.append(note(self.text.format("target_caption", met=met, total=total), self.fonts))
-        return KeepTogether([_Chart(drawing, labels, self.fonts), *notes])
+        return KeepTogether([_Chart(drawing, labels, self.fonts, mirrored=self.rtl), *notes])
 
     @staticmethod
     def profile(chart: HorizontalBarChart, stores: Sequence[StoreRow]) -> Group:
@@ -1187,7 +1195,7 @@ class _Page(_StorePages):
             drawing.add(Rect(x, 3, 14, 10, fillColor=colour, strokeColor=None))
             labels.append(_Label(label, x + 18, 5, size=BODY_SIZE, max_width=step - 22))
             x += step
-        return _Chart(drawing, labels, self.fonts, space_after=6)
+        return _Chart(drawing, labels, self.fonts, space_after=6, mirrored=self.rtl)
 
     # -- trend ---------------------------------------------------------------
 
@@ -1215,8 +1223,7 @@ class _Page(_StorePages):
         chart.valueAxis.valueMin = 0
         chart.valueAxis.valueMax = 100
         chart.valueAxis.valueStep = 20
-        chart.valueAxis.labels.fontName = self.fonts.name(LATIN)
-        chart.valueAxis.labels.fontSize = SMALL_SIZE
+        chart.valueAxis.visibleLabels = 0  # ours, below: they keep their side when mirrored
         chart.valueAxis.strokeColor = RULE
         chart.valueAxis.visibleGrid = 1
         chart.valueAxis.gridStrokeColor = colors.HexColor("#eef1f4")
@@ -1231,7 +1238,15 @@ class _Page(_StorePages):
         chart.lines[0].symbol = makeMarker("FilledCircle", size=4, fillColor=OWN_COLOUR)
         chart.lines[1].symbol = makeMarker("FilledSquare", size=4, fillColor=RIVAL_COLOUR)
         drawing.add(chart)
-        labels = []
+        labels = [
+            _Label(
+                format_count(value, self.locale),
+                chart.x - 5,
+                chart.y + chart.height * value / 100 - SMALL_SIZE * 0.35,
+                align="right",
+            )
+            for value in range(0, 101, 20)
+        ]
         step = chart.width / len(points)
         every = max(1, len(points) // 12 + (1 if len(points) % 12 else 0))
         for index, point in enumerate(points):
@@ -1256,7 +1271,7 @@ class _Page(_StorePages):
             drawing.add(Line(x, top + 3, x + 16, top + 3, strokeColor=colour, strokeWidth=2))
             labels.append(_Label(label, x + 20, top, size=BODY_SIZE, max_width=150))
             x += 170
-        return [*out, _Chart(drawing, labels, self.fonts)]
+        return [*out, _Chart(drawing, labels, self.fonts, mirrored=self.rtl)]
 
     # -- questions -----------------------------------------------------------
 
@@ -1338,7 +1353,7 @@ class _Page(_StorePages):
                     self.cell(region.region, widths[0]),
                     format_count(region.stores, self.locale),
                     format_score(region.score, self.locale),
-                    _ScoreBar(region.score, c.chain_score, OWN_COLOUR),
+                    _ScoreBar(region.score, c.chain_score, OWN_COLOUR, self.rtl),
                 ]
             )
         rows.append(
@@ -1346,7 +1361,7 @@ class _Page(_StorePages):
                 self.cell(t["whole_chain"], widths[0], bold=True),
                 format_count(sum(r.stores for r in c.regions), self.locale),
                 format_score(c.chain_score, self.locale),
-                _ScoreBar(c.chain_score, c.chain_score, INK),
+                _ScoreBar(c.chain_score, c.chain_score, INK, self.rtl),
             ]
         )
         extra = [
@@ -1453,10 +1468,22 @@ class _Label:
 
 
 class _Chart(Flowable):
-    """A reportlab.graphics drawing with labels drawn by our text layout (charts cannot shape)."""
+    """A reportlab.graphics drawing with labels drawn by our text layout (charts cannot shape).
+
+    ``mirrored`` draws it as a right-to-left reader expects: the drawing flipped
+    left for right (bars grow from the right, time runs leftwards, the axis
+    stands on the right) and each label placed on the flipped side, its text
+    itself not flipped. So a chart's own text is always a label, never the
+    drawing's: reportlab would print it back to front.
+    """
 
     def __init__(
-        self, drawing: Drawing, labels: Sequence[_Label], fonts: Fonts, space_after: float = 0
+        self,
+        drawing: Drawing,
+        labels: Sequence[_Label],
+        fonts: Fonts,
+        space_after: float = 0,
+        mirrored: bool = False,
     ) -> None:
         super().__init__()
         self.drawing = drawing
@@ -1465,6 +1492,7 @@ class _Chart(Flowable):
         self.width = drawing.width
         self.height = drawing.height
         self.spaceAfter = space_after
+        self.mirrored = mirrored
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         """The drawing's own size."""
@@ -1472,30 +1500,46 @@ class _Chart(Flowable):
 
     def draw(self) -> None:
         """The drawing, then its labels."""
-        renderPDF.draw(self.drawing, self.canv, 0, 0)
+        canvas = self.canv
+        canvas.saveState()
+        if self.mirrored:
+            canvas.translate(self.width, 0)
+            canvas.scale(-1, 1)
+        renderPDF.draw(self.drawing, canvas, 0, 0)
+        canvas.restoreState()
         for label in self.labels:
+            x, align = label.x, label.align
+            if self.mirrored:
+                x, align = self.width - x, _OTHER_SIDE.get(align, align)
             draw_text(
-                self.canv,
+                canvas,
                 label.text,
-                label.x,
+                x,
                 label.y,
                 size=label.size,
                 bold=label.bold,
-                align=label.align,
+                align=align,
                 max_width=label.max_width,
                 color=label.colour,
                 fonts=self.fonts,
             )
 
 
-class _ScoreBar(Flowable):
-    """A bar of a score out of 100 with a tick at the chain average, for a table cell."""
+_OTHER_SIDE = {"left": "right", "right": "left"}
 
-    def __init__(self, score: float | None, average: float | None, colour) -> None:
+
+class _ScoreBar(Flowable):
+    """A bar of a score out of 100 with a tick at the chain average, for a table cell;
+    ``mirrored``, it grows from the right as a right-to-left reader reads."""
+
+    def __init__(
+        self, score: float | None, average: float | None, colour, mirrored: bool = False
+    ) -> None:
         super().__init__()
         self.score = score
         self.average = average
         self.colour = colour
+        self.mirrored = mirrored
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         """As wide as the cell, one text line high."""
@@ -1506,6 +1550,9 @@ class _ScoreBar(Flowable):
     def draw(self) -> None:
         """The track, the bar, and the average's tick."""
         canvas = self.canv
+        if self.mirrored:
+            canvas.translate(self.width, 0)
+            canvas.scale(-1, 1)
         canvas.setFillColor(HEADER_FILL)
         canvas.rect(0, 1, self.width, 7, stroke=0, fill=1)
         if self.score is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from reportlab.platypus import CondPageBreak, Flowable
 
 from shopper.domain.comparison import Comparison
-from shopper.domain.i18n import N_
+from shopper.domain.i18n import N_, is_rtl_language
 from shopper.pdf import (
     CONTENT_WIDTH,
     Labels,
@@ -55,6 +55,7 @@ def follow_up_part(
 ) -> list[Flowable]:
     """The flowables of the follow-up part, after the comparison's own pages."""
     text = Labels(DEFAULT_LABELS, labels)
+    rtl = is_rtl_language(locale)
     out: list[Flowable] = [CondPageBreak(160), heading(text["follow_up"], fonts)]
     stores = [
         (row.store, figures.open_and_overdue[row.store.code])
@@ -80,7 +81,9 @@ def follow_up_part(
                     format_count(overdue, locale),
                 ]
             )
-        out.append(data_table(rows, widths, fonts, extra=[("ALIGN", (1, 0), (2, -1), "RIGHT")]))
+        out.append(
+            data_table(rows, widths, fonts, extra=[("ALIGN", (1, 0), (2, -1), "RIGHT")], rtl=rtl)
+        )
     else:
         out.append(note(text["no_open_actions"], fonts))
     if figures.closed_in_time:
@@ -91,7 +94,9 @@ def follow_up_part(
         ]
         for region, share in sorted(figures.closed_in_time.items()):
             rows.append([cell(region, widths[0], fonts=fonts), format_percent(share, locale)])
-        out.append(data_table(rows, widths, fonts, extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+        out.append(
+            data_table(rows, widths, fonts, extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")], rtl=rtl)
+        )
     else:
         out.append(note(text["none_due"], fonts))
     return out

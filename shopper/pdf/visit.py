@@ -38,6 +38,7 @@ from shopper.pdf import (
     format_score,
     format_timestamp,
     header_cells,
+    mirror_table,
 )
 from shopper.pdf.fonts import LATIN, Fonts, TextBlock, clean, register_fonts
 
@@ -154,8 +155,20 @@ class _Report:
     photo_path: Callable[[Photo], Path | None]
     translations: NullTranslations
 
+    @property
+    def rtl(self) -> bool:
+        return is_rtl_language(self.locale)
+
     def block(self, value: object, **options) -> TextBlock:
         return TextBlock(clean(value), fonts=self.fonts, **options)
+
+    def table(self, rows: list[list], widths: Sequence[float], style: list[tuple], **options):
+        """A layout table, read from the right in a right-to-left language."""
+        if self.rtl:
+            rows, widths, style = mirror_table(rows, widths, style)
+            if options.get("hAlign") == "LEFT":
+                options["hAlign"] = "RIGHT"
+        return Table(rows, colWidths=list(widths), style=style, **options)
 
     def header(self, title, store, shopper, visited, details) -> list[Flowable]:
         t = self.text
@@ -165,14 +178,15 @@ class _Report:
             [self.block(label, size=10, color=MUTED), self.block(value, size=10, bold=True)]
             for label, value in facts
         ]
-        table = Table(rows, colWidths=[110, WIDTH - 110])
-        table.setStyle(
+        table = self.table(
+            rows,
+            [110, WIDTH - 110],
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
+            ],
         )
         return [
             self.block(t["document_title"], size=11, color=MUTED, space_after=3),
@@ -202,21 +216,19 @@ class _Report:
             ),
         ]
         width = WIDTH / len(tiles)
-        tile_table = Table(
+        tile_table = self.table(
             [
                 [self.block(value, size=18, bold=True, color=colour) for _, value, colour in tiles],
                 [self.block(label, size=8.5, color=MUTED) for label, _, _ in tiles],
             ],
-            colWidths=[width] * len(tiles),
-        )
-        tile_table.setStyle(
+            [width] * len(tiles),
             [
                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f5f7fa")),
                 ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
                 ("TOPPADDING", (0, 0), (-1, 0), 8),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
-            ]
+            ],
         )
         out: list[Flowable] = [tile_table, Spacer(1, 10)]
         if sections:
@@ -225,17 +237,21 @@ class _Report:
             for section in sections:
                 rows.append([self.block(section.title), format_score(section.score, self.locale)])
             out.append(
-                data_table(rows, widths, self.fonts, extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")])
+                data_table(
+                    rows,
+                    widths,
+                    self.fonts,
+                    extra=[("ALIGN", (1, 0), (1, -1), "RIGHT")],
+                    rtl=self.rtl,
+                )
             )
         return out
 
     def section(self, number: int, section: SectionView) -> list[Flowable]:
         score = format_percent(section.score, self.locale) if section.score is not None else ""
-        title_row = Table(
+        title_row = self.table(
             [[self.block(f"{number}. {clean(section.title)}", size=13, bold=True), score]],
-            colWidths=[WIDTH - 90, 90],
-        )
-        title_row.setStyle(
+            [WIDTH - 90, 90],
             [
                 ("FONTNAME", (1, 0), (1, 0), self.fonts.name(LATIN, True)),
                 ("FONTSIZE", (1, 0), (1, 0), 13),
@@ -245,7 +261,7 @@ class _Report:
                 ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
+            ],
         )
         out: list[Flowable] = [Spacer(1, 12)]
         questions = [
@@ -266,11 +282,9 @@ class _Report:
         if getattr(question, "critical", False):
             head_text = f"{head_text} ({t['critical_question']})"
         points = self.points(answer)
-        head = Table(
+        head = self.table(
             [[number, self.block(head_text, size=BODY_SIZE + 0.5, bold=True), points]],
-            colWidths=[28, WIDTH - 28 - 70, 70],
-        )
-        head.setStyle(
+            [28, WIDTH - 28 - 70, 70],
             [
                 ("FONTNAME", (0, 0), (-1, -1), self.fonts.name(LATIN, True)),
                 ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE + 0.5),
@@ -280,7 +294,7 @@ class _Report:
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
+            ],
         )
         rows: list[list] = []
         colour_rows: list[int] = []
@@ -303,9 +317,6 @@ class _Report:
         if rows:
             label_width = 70.0
             rows = [[self.block(label, size=7.5, color=MUTED), body] for label, body in rows]
-            detail = Table(
-                rows, colWidths=[28 + label_width, WIDTH - 28 - label_width], splitInRow=1
-            )
             style = [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (0, -1), 28),
@@ -314,7 +325,9 @@ class _Report:
             ]
             for row in colour_rows:
                 style.append(("BACKGROUND", (1, row), (1, row), BAD_FILL))
-            detail.setStyle(style)
+            detail = self.table(
+                rows, [28 + label_width, WIDTH - 28 - label_width], style, splitInRow=1
+            )
             out.append(detail)
         rule = Table([[""]], colWidths=[WIDTH], rowHeights=[4])
         rule.setStyle([("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)])
@@ -351,17 +364,18 @@ class _Report:
             return None
         rows = [images[i : i + PHOTOS_PER_ROW] for i in range(0, len(images), PHOTOS_PER_ROW)]
         rows[-1] += [""] * (PHOTOS_PER_ROW - len(rows[-1]))
-        table = Table(rows, colWidths=[PHOTO_BOX + 6] * PHOTOS_PER_ROW, hAlign="LEFT")
-        table.setStyle(
+        return self.table(
+            rows,
+            [PHOTO_BOX + 6] * PHOTOS_PER_ROW,
             [
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
+            ],
+            hAlign="LEFT",
         )
-        return table
 
     def thumbnail(self, photo: Photo) -> Image | None:
         try:

@@ -35,6 +35,8 @@ from shopper.domain.comparison import (
     compare,
 )
 from shopper.pdf import (
+    CONTENT_WIDTH,
+    MARGIN,
     format_change,
     format_count,
     format_percent,
@@ -123,7 +125,7 @@ def small_comparison(stores: list[StoreInfo], scores: dict[str, list[float]], **
     )
 
 
-def fixture_comparison():
+def fixture_comparison(**options):
     """The fixture stores with distinct scores, plus an injection-shaped store name."""
     stores = [*fixture_stores(), StoreInfo("INJ-01", INJECTION, "Marmara", False)]
     stores.append(StoreInfo("NEW-01", "Uppsala Nya", "Sverige", False))  # never visited
@@ -138,7 +140,7 @@ def fixture_comparison():
         "ANK-01": [40.0, 50.0],
         "CMP-01": [69.0],
     }
-    return small_comparison(stores, scores)
+    return small_comparison(stores, scores, **options)
 
 
 def pdf_pages_text(pdf: bytes) -> list[str]:
@@ -408,6 +410,84 @@ def test_comparison_in_urdu_and_thai_labels_renders():
         fixture_comparison(), labels=thai, generated_at=GENERATED, filters="ตุลาคม 2026", locale="th"
     )
     assert len(render_png(pdf, "pdf-comparison-thai", 1, 3)) == 3
+
+
+def text_positions(pdf: bytes, page: int) -> dict[str, list[tuple[float, float]]]:
+    """Where each run of text on a page starts: text → [(x, y)] in points from the page's
+    bottom left (the text matrix through the drawing's transformation)."""
+    found: dict[str, list[tuple[float, float]]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.setdefault(text.strip(), []).append((x, y))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+PAGE_MIDDLE = MARGIN + CONTENT_WIDTH / 2
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_the_charts_read_from_the_readers_side(locale):
+    """In Urdu the ranking bars grow from the right with the stores named on the right,
+    and the months run leftwards with the score axis on the right; in English the other
+    way round. Only the drawing is mirrored: its labels still read as written."""
+    # A year's turn: the months' labels are told apart by their year in any language.
+    months = [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    comparison = fixture_comparison(trend=[TrendPoint(m, 60.0, None) for m in months])
+    pdf = build_comparison_pdf(
+        comparison, labels={}, generated_at=GENERATED, filters=FILTERS, locale=locale
+    )
+    rtl = locale == "ur"
+    cover = text_positions(pdf, 0)
+    # The ranking's axis: 0 where the bars start, 100 at the far end.
+    (zero,) = cover["0"][-1:]
+    (hundred,) = cover["100"]
+    assert (zero[0] > hundred[0]) is rtl
+    # Each store's name stands beside the start of its bar, past the 0 of the axis.
+    chart_names = [x for x, y in cover["Kızılay Şubesi"] if zero[1] < y < zero[1] + 150]
+    assert chart_names
+    assert all((x > zero[0]) is rtl for x in chart_names)
+    assert all((x > PAGE_MIDDLE) is rtl for x in chart_names)
+
+    trend_page = next(
+        number for number, text in enumerate(pdf_pages_text(pdf)) if DEFAULT_LABELS["trend"] in text
+    )
+    trend = text_positions(pdf, trend_page)
+    old_year = [(x, y) for text, at in trend.items() if "2025" in text for x, y in at]
+    (axis_y,) = {round(y) for _, y in old_year}  # the months' row under the chart
+    old_year = [x for x, _ in old_year]
+    new_year = [
+        x for text, at in trend.items() if "2026" in text for x, y in at if round(y) == axis_y
+    ]
+    assert len(old_year) == len(new_year) == 2
+    assert (min(old_year) > max(new_year)) is rtl
+    axis = [x for x, _ in trend["100"]]
+    assert axis and all((x > PAGE_MIDDLE) is rtl for x in axis)
+    # The heading is on the reader's side even in a language the labels were not given in.
+    ((heading_x, _),) = trend[DEFAULT_LABELS["trend"]]
+    assert (heading_x > PAGE_MIDDLE) is rtl
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_the_visit_report_reads_from_the_readers_side(tmp_path, locale):
+    """An Urdu reader's visit report puts the labels on the right, the values to their
+    left, the question numbers at the right edge and the points at the left."""
+    pdf = build_visit(tmp_path, locale=locale)
+    rtl = locale == "ur"
+    first = text_positions(pdf, 0)
+    ((label_x, label_y),) = first["Store"]
+    (value_x,) = [x for x, y in first["Kadıköy Şubesi"] if round(y) == round(label_y)]
+    assert (label_x > value_x) is rtl
+    ((number_x, number_y),) = first["1.1"]
+    points = [x for x, y in first["0 / 10"] if round(y) == round(number_y)]
+    assert points and (number_x > points[0]) is rtl
+    # An English question in an Urdu report starts on the right like the rest.
+    ((question_x, _),) = first["How good was the advice?"]
+    assert (question_x > PAGE_MIDDLE) is rtl
 
 
 def test_bold_fonts_are_made_once_and_cached(tmp_path):
