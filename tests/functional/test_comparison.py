@@ -644,13 +644,20 @@ COMMENTS = {
 }
 
 
+# Latin-script names with the letters a Turkish or Swedish chain writes.
+LATIN_NAMES = {"A": "Kadıköy Şubesi", "B": "Göteborg Nordstan", "E": "Çankaya İstasyon"}
+
+
 @pytest.mark.parametrize("language", ["en", "tr", "th", "ur"])
 def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, language):
-    """The three PDFs rendered to PNG in tests/artifacts/ for a person to look at."""
+    """The three PDFs of an owner who reads ``language``, rendered to PNG in
+    tests/artifacts/ for a person to look at; their Latin-script text extracts as written."""
     import shutil
     import subprocess
 
-    from shopper.models import Visit
+    from pypdf import PdfReader
+
+    from shopper.models import Store, User, Visit
 
     if shutil.which("pdftoppm") is None:
         unavailable("pdftoppm (poppler-utils) renders the PDFs to PNG")
@@ -659,14 +666,24 @@ def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, lang
         answers = dict(visit.answers)
         answers["q1"] = {**answers["q1"], "comment": COMMENTS[language]}
         visit.answers = answers
+        for code, name in LATIN_NAMES.items():
+            db.session.execute(db.update(Store).where(Store.code == code).values(name=name))
+        db.session.execute(
+            db.update(User).where(User.email == "o@test.example").values(language=language)
+        )
         db.session.commit()
     made = {}
     for kind, extra in (("chain", ""), ("stores", "&details=stores"), ("store", "&store=A")):
         response = client.get(
-            f"/api/v1/comparison.pdf?{PDF_QUERY}{extra}&language={language}",
-            headers=history["owner"],
+            f"/api/v1/comparison.pdf?{PDF_QUERY}{extra}", headers=history["owner"]
         )
         assert response.status_code == 200
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+        names = [LATIN_NAMES["A"]] if kind == "store" else list(LATIN_NAMES.values())
+        for name in [*names, "Worked example"]:
+            assert name in text, (kind, name)
+        if language == "tr" and kind != "store":
+            assert "Mağaza karşılaştırması" in text  # the owner's own language
         name = f"pdf-{kind}-{language}"
         for old in artifacts.glob(f"{name}-*.png"):
             old.unlink()
