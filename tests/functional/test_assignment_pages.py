@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from shopper.extensions import db
-from shopper.models import Assignment, Photo
+from shopper.models import Assignment, Photo, User
 from shopper.services import demo
 from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
 from tests.support.web import PASSWORD, csrf_token, make_user
@@ -162,10 +162,18 @@ def test_detail_page_reassigns_cancels_and_shows_the_trail(chain, client) -> Non
     assert "Cancelled" in html
     assert (
         "gave the visit to another shopper" in html
-        and "ayse@test.example → erik@test.example" in html
+        and "<bdi>ayse@test.example</bdi> → <bdi>erik@test.example</bdi>" in html
     )
     assert "cancelled the assignment" in html and "Store closed for works" in html
     assert "Cancel this assignment" not in html
+    # An Urdu reader's trail points the other way: from the right to the left.
+    with chain.app_context():
+        db.session.execute(
+            db.update(User).where(User.email == "coordinator@test.example").values(language="ur")
+        )
+        db.session.commit()
+    html = client.get(f"/assignments/{assignment}").get_data(as_text=True)
+    assert "<bdi>ayse@test.example</bdi> ← <bdi>erik@test.example</bdi>" in html
 
 
 def _submitted(chain, client_api, auth, values, store="IST-01"):
