@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Response, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -212,14 +212,22 @@ def _translated(defaults: dict[str, str]) -> dict[str, str]:
 
 def describe_filters(comparison: Comparison) -> list[str]:
     """The filters, for the PDF's footer: fields the footer joins in the reader's direction
-    (right to left in Urdu, the period's first day on the right)."""
+    (right to left in Urdu, the period's first day on the right), dates as the reader
+    writes them."""
+    from shopper.pdf.fonts import is_rtl
+
+    def isolated(day: date) -> str:
+        # Each date isolated in its own direction: "1 اکتوبر، 2026" keeps its order
+        # beside the other date, and an ISO-like date keeps its digits in order after Urdu.
+        text = format_date(day, "medium")
+        return ("\u2067" if is_rtl(text) else "\u2066") + text + "\u2069"
+
     return [
         comparison.title,
         _(
             "%(first)s – %(last)s",
-            # Each date isolated: after Urdu letters its digits would run right to left.
-            first=f"\u2066{comparison.first_day.isoformat()}\u2069",
-            last=f"\u2066{comparison.last_day.isoformat()}\u2069",
+            first=isolated(comparison.first_day),
+            last=isolated(comparison.last_day),
         ),
         comparison.region or _("Whole chain"),
         _("competitors included") if comparison.competitors_included else _("competitors left out"),
