@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from reportlab.lib import colors
@@ -88,9 +88,19 @@ def _embedded(value: object) -> object:
     return ("\u202b" if is_rtl(value) else "\u202a") + value + "\u202c"
 
 
-def format_timestamp(moment: datetime) -> str:
-    """The generation time as the footer prints it: ``2026-11-03 14:05 UTC``."""
-    text = f"{moment:%Y-%m-%d %H:%M}"
+def format_timestamp(moment: datetime, locale: str = "en") -> str:
+    """The generation time as the footer prints it, in the reader's way with its zone:
+    ``Nov 3, 2026, 2:05 PM UTC``, ``3 Kas 2026 14:05 UTC``."""
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_time as babel_time
+
+    language = _babel(locale)
+    # The time as it is in its own zone (babel would turn it into the server's).
+    shown = babel_time(moment, "short", tzinfo=moment.tzinfo or UTC, locale=language)
+    pattern = language.datetime_formats.get("medium", "{1} {0}")
+    text = str(pattern).format(shown, babel_date(moment.date(), "medium", locale=language))
+    # CLDR puts a narrow no-break space before "PM"; the PDF fonts know the plain one.
+    text = text.replace("\u202f", "\u00a0")
     zone = moment.strftime("%Z") if moment.tzinfo else ""
     return f"{text} {zone}" if zone else text
 

@@ -251,7 +251,7 @@ def build_comparison_pdf(
             story += page.store_sections()
         if appendix is not None:
             story += appendix(fonts)
-    stamp = text.format("generated", time=format_timestamp(generated_at))
+    stamp = text.format("generated", time=format_timestamp(generated_at, locale))
 
     def footer(number: int, total: int) -> tuple[str | Sequence[str], str, str]:
         return filters, stamp, text.format("page_of", page=number, pages=total)
@@ -834,7 +834,7 @@ class _Page(_StorePages):
                 + format_score(c.chain_consistency, self.locale),
                 fonts,
             ),
-            note(t.format("generated", time=format_timestamp(generated_at)), fonts),
+            note(t.format("generated", time=format_timestamp(generated_at, self.locale)), fonts),
         ]
 
     def standouts(self, own: Sequence[StoreRow]) -> Flowable:

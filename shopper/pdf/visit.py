@@ -132,7 +132,7 @@ def build_visit_pdf(
     story += report.totals(scores, sections)
     for number, section in enumerate(sections, start=1):
         story += report.section(number, section)
-    stamp = text.format("generated", time=format_timestamp(generated_at))
+    stamp = text.format("generated", time=format_timestamp(generated_at, locale))
     first_line = footer if footer is not None else (title, store, visited)
 
     def page_footer(number: int, total: int) -> tuple[str | tuple[str, ...], str, str]:
