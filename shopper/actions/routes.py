@@ -96,6 +96,7 @@ def _show(
             verify_form=verify_form or VerifyForm(prefix="verify"),
             may_respond=may_respond,
             may_verify=may_verify,
+            visit_readable=visits.may_read(current_user, action.visit_id),
         ),
         status,
     )

@@ -317,6 +317,16 @@ def get_visit(visit_id: int, user: User) -> Visit:
     return visit
 
 
+def may_read(person: User, visit_id: int | None) -> bool:
+    """Whether ``person`` may open visit ``visit_id``'s report (as ``get_visit`` decides)."""
+    if visit_id is None:
+        return False
+    found = db.session.execute(
+        scope.visible_to(person, select(Visit.id).where(Visit.id == visit_id))
+    ).first()
+    return found is not None
+
+
 def approved_for(person: User, limit: int = 20) -> list[Visit]:
     """The latest approved visits ``person`` may read (a manager: their stores'), newest first."""
     return list(

@@ -107,7 +107,7 @@ def test_a_bad_form_says_what_to_fix(world, client, auth):
 
 
 def test_the_manager_answers_and_the_coordinator_verifies_on_the_pages(world, client, auth):
-    approved_visit(world, VISIT_B)  # a critical failure opens the action by itself
+    visit_id = approved_visit(world, VISIT_B)  # a critical failure opens the action by itself
     auth.sign_in("mona@test.example")
     listing = client.get("/actions").get_data(as_text=True)
     assert "Q1" in listing and "Ayşe" not in listing and "ayse@" not in listing
@@ -115,6 +115,13 @@ def test_the_manager_answers_and_the_coordinator_verifies_on_the_pages(world, cl
     text = page.get_data(as_text=True)
     assert "Mark as done" in text and "Close: it is fixed" not in text
     assert "automatically, on approval" in text
+    # The manager opens the approved report the action came from, at the failed answer,
+    # and still does not learn who the shopper was.
+    link = f'href="/review/{visit_id}#answer-q1"'
+    assert link in text
+    report = client.get(f"/review/{visit_id}")
+    assert report.status_code == 200
+    assert "Ayşe" not in report.get_data(as_text=True)
     empty = client.post(
         "/actions/1/respond", data={"respond-csrf_token": csrf_token(page), "respond-note": ""}
     )
