@@ -176,6 +176,7 @@ def _store(code: str) -> Store | None:
 def new() -> object:
     """Open an action: about a visit's answer (?visit=&question=), for a store (?store=), or free."""
     form = NewActionForm()
+    form.due_on.render_kw = {"min": (date.today() - follow_up.DUE_DATE_SLACK).isoformat()}
     form.store.choices = [(s.code, f"{s.code} · {s.name}") for s in actions.stores_to_act_on()]
     try:
         visit, question_text, standard = _prefilled_visit(form)
@@ -209,6 +210,5 @@ def new() -> object:
     except ServiceError as error:
         _place_error(form, error)
         return render_template("actions/new.html", **context), error.status
-    actions.announce([action])
     flash(_("The action is open; the store's manager sees it now."), "success")
     return redirect(url_for("actions.show", action_id=action.id))

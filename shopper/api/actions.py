@@ -162,7 +162,6 @@ def create_action(body: dict[str, Any]) -> object:
         visit=_visit(body.get("visit_id")),
         question=(body.get("question") or "").strip() or None,
     )
-    actions.announce([action])
     return jsonify(_one(action)), 201
 
 

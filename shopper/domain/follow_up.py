@@ -46,6 +46,15 @@ UNFINISHED = frozenset({ActionStatus.OPEN, ActionStatus.DONE})
 DUE_AFTER_APPROVAL = timedelta(days=14)
 # A manager is reminded once when an open action's due date is this close.
 REMIND_BEFORE_DUE = timedelta(days=3)
+# A due date opened by hand may be this far before the server's today: a coordinator
+# west of it (UTC) may still be on the day before.
+DUE_DATE_SLACK = timedelta(days=1)
+
+
+def due_date_passed(due_on: date, today: date) -> bool:
+    """Whether an action opened ``today`` with ``due_on`` would be due in the past."""
+    return due_on < today - DUE_DATE_SLACK
+
 
 LABELS: dict[ActionStatus, Msgid] = {
     ActionStatus.OPEN: Msgid(N_("Open")),

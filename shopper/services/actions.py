@@ -113,11 +113,16 @@ def open_action(
     """Open an action by hand (a coordinator): freely, or about a visit's answer.
 
     A question needs its visit, and the visit must be of the same store. While an
-    action for that store and question is open or done, another is refused.
+    action for that store and question is open or done, another is refused. The due
+    date may not have passed. The stores' managers are mailed once it is saved.
     """
     if due_on is None:
         raise Invalid(
             N_("Choose the day the store must fix this by."), fields={"due_on": "required"}
+        )
+    if follow_up.due_date_passed(due_on, date.today()):
+        raise Invalid(
+            N_("That day has passed: choose today or a later day."), fields={"due_on": "past"}
         )
     if visit is not None and visit.assignment.store_id != store.id:
         raise Invalid(

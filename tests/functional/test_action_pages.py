@@ -102,6 +102,22 @@ def test_a_bad_form_says_what_to_fix(world, client, auth):
     )
     assert sent.status_code == 422
     assert "Say what the store must fix." in sent.get_data(as_text=True)
+    gone = client.post(
+        "/actions/new",
+        data={
+            "csrf_token": csrf_token(page),
+            "store": "IST-02",
+            "title": "Fix the door",
+            "due_on": (date.today() - timedelta(days=5)).isoformat(),
+        },
+    )
+    assert gone.status_code == 422
+    assert "That day has passed: choose today or a later day." in gone.get_data(as_text=True)
+    with world.app_context():
+        assert db.session.execute(select(StoreAction)).first() is None
+    # The date field itself does not offer the days long gone.
+    slack = (date.today() - timedelta(days=1)).isoformat()
+    assert f'min="{slack}"' in client.get("/actions/new").get_data(as_text=True)
     assert client.get("/actions/new?visit=abc&question=q1").status_code == 404
     assert client.get("/actions/new?visit=99999&question=q1").status_code == 404
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from shopper.extensions import db
-from shopper.models import Assignment, Store, User, Visit
+from shopper.models import Assignment, Store, StoreAction, User, Visit
 from shopper.services import reviews, visits
 from tests.factories import VISIT_A, VISIT_B, assign, import_checklist, make_store, visit_body
 from tests.support.web import make_user
@@ -115,6 +115,7 @@ def test_an_action_about_a_visits_answer_takes_the_questions_text(client, world,
     [
         ({"store": "NOPE-9"}, "store"),
         ({"due_on": "next week"}, "due_on"),
+        ({"due_on": "2020-01-31"}, "due_on"),  # a day long gone
         ({"title": "   "}, "title"),
         ({"visit_id": 999999}, "visit_id"),
         ({"question": "q1"}, "visit_id"),
@@ -199,7 +200,7 @@ def test_managers_see_and_answer_their_own_stores_actions_only(client, world):
     assert owner_respond.status_code == 403
 
 
-def test_the_list_is_paginated_filtered_and_due_first(client, world):
+def test_the_list_is_paginated_filtered_and_due_first(app, client, world):
     later = (date.today() + timedelta(days=20)).isoformat()
     sooner = (date.today() + timedelta(days=2)).isoformat()
     first = _open(client, world, title="Later", due_on=later).json["id"]
@@ -215,7 +216,10 @@ def test_the_list_is_paginated_filtered_and_due_first(client, world):
     assert [a["id"] for a in by_store["items"]] == [second, first]
     done = client.get("/api/v1/actions?status=done", headers=world["coordinator"]).json
     assert [a["id"] for a in done["items"]] == [second]
-    far = _open(client, world, store="ANK-01", title="Far", due_on="2020-01-31").json["id"]
+    far = _open(client, world, store="ANK-01", title="Far").json["id"]
+    with app.app_context():  # its due date passed since it was opened
+        db.session.get(StoreAction, far).due_on = date(2020, 1, 31)
+        db.session.commit()
     anatolia = client.get("/api/v1/actions?region=Anatolia", headers=world["owner"]).json
     assert [a["id"] for a in anatolia["items"]] == [far]
     overdue = client.get("/api/v1/actions?overdue=yes", headers=world["owner"]).json

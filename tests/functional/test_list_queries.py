@@ -79,10 +79,12 @@ def _action(store: str, visit: Visit | None, n: int, coordinator: User) -> None:
         store=db.session.execute(select(Store).where(Store.code == store)).scalar_one(),
         title=f"Fix {n}",
         details="",
-        due_on=TODAY + timedelta(days=n - 10),
+        due_on=TODAY + timedelta(days=30),
         visit=visit if approved else None,
         question="q1" if approved else None,
     )
+    action.due_on = TODAY + timedelta(days=n - 10)  # the first ones overdue by now
+    db.session.commit()
     if n % 2:
         actions.respond(action, coordinator, "Done")
 

@@ -498,6 +498,29 @@ def _open(app, store: str, due_on: date, title: str) -> int:
         ).id
 
 
+def test_an_action_opened_by_hand_is_mailed_once(app, client, auth, smtp, stores_with_managers):
+    """On the page and through the API alike, the store's manager gets one email."""
+    auth.sign_in("coordinator@test.example")
+    page = client.get("/actions/new")
+    due = (date.today() + timedelta(days=7)).isoformat()
+    opened = client.post(
+        "/actions/new",
+        data={"csrf_token": csrf_token(page), "store": "IST-01", "title": "Mop", "due_on": due},
+    )
+    assert opened.status_code == 302
+    api = client.post(
+        "/api/v1/actions",
+        json={"store": "IST-02", "title": "Dust", "due_on": due},
+        headers=auth.api_token("coordinator@test.example"),
+    )
+    assert api.status_code == 201
+    received = smtp.wait(3, timeout=3)  # a second copy of either would arrive by now
+    assert sorted(m.envelope_to for m in received) == [
+        ("maja@test.example",),
+        ("mehmet@test.example",),
+    ]
+
+
 def test_actions_remind_mails_once_per_action_due_within_three_days(
     app, runner, smtp, stores_with_managers
 ):
