@@ -17,6 +17,7 @@ from shopper.config import LANGUAGES
 from shopper.domain import policy
 from shopper.domain.comparison import Comparison
 from shopper.domain.i18n import N_, text_direction
+from shopper.domain.policy import Person
 from shopper.domain.workflow import Status
 from shopper.extensions import db
 from shopper.models import Assignment, Checklist, ChecklistVersion, Store, Visit
@@ -237,42 +238,16 @@ def describe_filters(comparison: Comparison) -> list[str]:
 def pdf_response(comparison: Comparison, query: ComparisonQuery, args=None) -> Response:
     """The comparison PDF for owners: the chain's report, with a section per store
     (``details=stores``), or one store's own report (``store=CODE``)."""
-    from flask import current_app
-    from flask_babel import get_locale
-    from flask_login import current_user
-
-    from shopper.models import utcnow
-    from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
     from shopper.services import store_reports
 
     options = store_reports.parse_options(args or {}, pdf=True)
-    now = utcnow()
-    details = None
-    if options.store is not None or options.details is not None:
-        codes = (
-            [options.store]
-            if options.store is not None
-            else [r.store.code for r in comparison.stores]
-        )
-        details = store_reports.details(
-            comparison,
-            codes,
-            reader=current_user,
-            upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
-            today=now.date(),
-        )
-    body = build_comparison_pdf(
+    body = comparison_pdf(
         comparison,
-        labels=_translated(DEFAULT_LABELS),
-        generated_at=now,
-        filters=describe_filters(comparison),
+        query,
+        reader=current_user,
         locale=str(get_locale()),
-        font_cache=Path(current_app.instance_path) / "fonts",
-        appendix=_follow_up_appendix(comparison, str(get_locale())),
-        targets=store_reports.targets(comparison),
-        chain_change=store_reports.chain_change(query, comparison),
-        details=details,
         store=options.store,
+        details=options.details is not None,
     )
     name = filename(query, "pdf")
     if options.store is not None:
@@ -281,11 +256,58 @@ def pdf_response(comparison: Comparison, query: ComparisonQuery, args=None) -> R
     return _attachment(body, "application/pdf", name)
 
 
-def _follow_up_appendix(comparison: Comparison, locale: str) -> Callable[..., list] | None:
+def comparison_pdf(
+    comparison: Comparison,
+    query: ComparisonQuery,
+    *,
+    reader: Person,
+    locale: str,
+    store: str | None = None,
+    details: bool = False,
+) -> bytes:
+    """The comparison PDF as ``reader`` gets it, downloaded or mailed: the chain's pages
+    with the targets, the change against the previous period and (for readers of actions)
+    the follow-up part; a section per listed store with ``details``; ``store``'s own
+    report. ``comparison`` is already what the reader may read (``for_reader_pdf``)."""
+    from flask import current_app
+
+    from shopper.models import utcnow
+    from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
+    from shopper.services import store_reports
+
+    now = utcnow()
+    pages = None
+    if store is not None or details:
+        codes = [store] if store is not None else [r.store.code for r in comparison.stores]
+        pages = store_reports.details(
+            comparison,
+            codes,
+            reader=reader,
+            upload_folder=Path(current_app.config["UPLOAD_FOLDER"]),
+            today=now.date(),
+        )
+    return build_comparison_pdf(
+        comparison,
+        labels=_translated(DEFAULT_LABELS),
+        generated_at=now,
+        filters=describe_filters(comparison),
+        locale=locale,
+        font_cache=Path(current_app.instance_path) / "fonts",
+        appendix=_follow_up_appendix(comparison, locale, reader),
+        targets=store_reports.targets(comparison),
+        chain_change=store_reports.chain_change(query, comparison),
+        details=pages,
+        store=store,
+    )
+
+
+def _follow_up_appendix(
+    comparison: Comparison, locale: str, reader: Person
+) -> Callable[..., list] | None:
     """The PDF's follow-up part, for readers who may see actions (else None)."""
     from shopper.pdf import follow_up
 
-    if not policy.capabilities(current_user).read_actions:
+    if not policy.capabilities(reader).read_actions:
         return None
     counts = actions.counts_by_store_code(
         [row.store.code for row in comparison.stores], date.today()

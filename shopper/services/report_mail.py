@@ -1,18 +1,17 @@
 """The periodic comparison report by email (``flask --app wsgi report send``, from cron).
 
-Each active owner gets the chain's comparison PDF of the period, each active
-manager the PDF of their own stores (their rows against the chain's figures;
-no other store is named), in the person's language. People who turned report
-emails off on their account page get nothing.
+Each active owner gets the chain's comparison PDF of the period, a manager of one
+store that store's own report, a manager of several the PDF of their stores (their
+rows against the chain's figures; no other store is named), each in the person's
+language and exactly as they would download it. People who turned report emails
+off on their account page get nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from sqlalchemy import select
 from shopper.domain.comparison import Comparison
 from shopper.domain.i18n import N_
 from shopper.extensions import db
-from shopper.models import Role, User, utcnow
+from shopper.models import Role, User
 from shopper.services import comparisons, mail, notifications
 from shopper.services.checklists import get_checklist
 from shopper.services.comparisons import ComparisonQuery
@@ -70,17 +69,14 @@ def recipients() -> list[User]:
     )
 
 
-def _pdf(comparison: Comparison, language: str) -> bytes:
-    from shopper.pdf.comparison import DEFAULT_LABELS, build_comparison_pdf
-    from shopper.reports.downloads import _translated, describe_filters
+def _pdf(
+    comparison: Comparison, query: ComparisonQuery, user: User, store: str | None = None
+) -> bytes:
+    """The PDF ``user`` would download: the same figures, targets and follow-up part."""
+    from shopper.reports.downloads import comparison_pdf
 
-    return build_comparison_pdf(
-        comparison,
-        labels=_translated(DEFAULT_LABELS),
-        generated_at=utcnow(),
-        filters=describe_filters(comparison),
-        locale=language,
-        font_cache=Path(current_app.instance_path) / "fonts",
+    return comparison_pdf(
+        comparison, query, reader=user, locale=user.language, store=store, details=False
     )
 
 
@@ -139,14 +135,19 @@ def send_reports(code: str, first_day: date, last_day: date) -> list[Delivery]:
             if user.language not in built:
                 built[user.language] = comparisons.build(query)
             comparison = built[user.language]
-            if stores:
+            if len(stores) == 1:
+                # A store's manager gets their store's own report: its score against the
+                # chain and target, where it lost points, its open actions.
+                comparison = comparisons.for_reader_pdf(comparison, user, stores[0])
+                body = _pdf(comparison, query, user, stores[0])
+            elif stores:
                 # As every page and file shows it to them (api.md, "Roles"): their
                 # stores; the chain's, regions' and competitors' figures stay.
                 comparison = comparisons.for_reader(comparison, user)
-                body = _pdf(comparison, user.language)
+                body = _pdf(comparison, query, user)
             else:
                 if user.language not in chain_pdfs:
-                    chain_pdfs[user.language] = _pdf(comparison, user.language)
+                    chain_pdfs[user.language] = _pdf(comparison, query, user)
                 body = chain_pdfs[user.language]
             subject, text = _letter(user, comparison, stores)
             message = mail.message(

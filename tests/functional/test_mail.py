@@ -299,6 +299,11 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_report_send_mails_each_owner_and_manager_their_pdf(chain, runner, smtp):
+    from shopper.services import targets
+    from shopper.services.checklists import get_checklist
+
+    with chain.app_context():
+        targets.set_targets(get_checklist("worked"), {"overall": 80})
     first, last = report_mail.period("this-month", date.today())
     result = runner.invoke(
         args=["report", "send", "--checklist", "worked", "--period", "this-month"]
@@ -334,9 +339,13 @@ def test_report_send_mails_each_owner_and_manager_their_pdf(chain, runner, smtp)
     owner_text = _pdf_text(owner_pdf)
     assert "IST-01" in owner_text and "IZM-01" in owner_text
     assert "Store comparison" in owner_text
+    # The mailed PDF is the one the owner downloads: the target and the follow-up part.
+    assert "(Target 80.0%)" in owner_text and "No target set" not in owner_text
+    assert "Follow-up actions" in owner_text
     assert "Mağaza karşılaştırması" in _pdf_text(turkish_pdf)
     manager_text = _pdf_text(manager_pdf)
-    assert "IZM-01" in manager_text
+    # The manager of one store gets that store's own report, in Swedish.
+    assert "Butiksrapport" in manager_text and "IZM-01" in manager_text
     assert "IST-01" not in manager_text and "Beyoğlu" not in manager_text
 
 
