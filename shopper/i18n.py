@@ -63,6 +63,13 @@ def format_points_change(value: float | None) -> str:
     return gettext("%(change)s pts", change=sign + number)
 
 
+def checklist_title(version: object) -> str:
+    """A checklist version's title as the reader reads it (its translation, else the source)."""
+    from shopper.services.checklists import version_title
+
+    return version_title(version)
+
+
 def text_direction() -> str:
     """``rtl`` when the reader's language is written right to left (Urdu), else ``ltr``."""
     return domain_i18n.text_direction(str(get_locale()))
@@ -168,7 +175,9 @@ def init_app(app: Flask) -> None:
         round_pct=round_pct,
         direction=domain_i18n.text_direction,
     )
-    app.jinja_env.globals.update(answer_text=answer_text, is_answered=answers.is_answered)
+    app.jinja_env.globals.update(
+        answer_text=answer_text, is_answered=answers.is_answered, checklist_title=checklist_title
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.before_request

@@ -18,7 +18,15 @@ from shopper.domain import policy
 from shopper.domain.i18n import N_
 from shopper.models import Assignment, Role, Visit
 from shopper.request_limits import is_database_id
-from shopper.services import assignments, audit, notifications, photos, reviews, visits
+from shopper.services import (
+    assignments,
+    audit,
+    checklists,
+    notifications,
+    photos,
+    reviews,
+    visits,
+)
 from shopper.services.assignments import AssignmentInput
 from shopper.services.errors import Invalid, NotFound
 
@@ -53,7 +61,7 @@ def assignment_json(assignment: Assignment) -> dict[str, object]:
         "store_name": assignment.store.name,
         "store_address": assignment.store.address,
         "checklist": assignment.checklist.code,
-        "checklist_title": assignment.version.document.get("title", ""),
+        "checklist_title": checklists.version_title(assignment.version),
         "version": assignment.version.number,
         "shopper": assignment.shopper.email,
         "first_day": assignment.first_day.isoformat(),

@@ -173,6 +173,16 @@ def parse_version(version: ChecklistVersion, language: str | None = None) -> Che
     return localized(parse_checklist(version.document), language or reader_language())
 
 
+def version_title(version: ChecklistVersion, language: str | None = None) -> str:
+    """A version's title in ``language`` (default: the reader's) where its translations
+    give one, else the source's; without parsing the whole document (for lists)."""
+    document = version.document
+    wanted = language or reader_language()
+    given = (document.get("translations") or {}).get(wanted) or {}
+    title = given.get("title") if isinstance(given, dict) else None
+    return title if isinstance(title, str) and title else str(document.get("title", ""))
+
+
 def source_version(version: ChecklistVersion) -> ChecklistDocument:
     """The dataclasses of a published version in its own (source) language."""
     return parse_checklist(version.document)

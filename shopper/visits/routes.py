@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_translations, ngettext
+from flask_babel import format_date, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from shopper.access import roles
 from shopper.anonymity import person_name
-from shopper.models import Role, utcnow
+from shopper.models import Role, Visit, utcnow
 from shopper.pdf.visit import DEFAULT_LABELS as VISIT_LABELS
 from shopper.pdf.visit import VisitScores, build_visit_pdf
 from shopper.request_limits import is_database_id
-from shopper.services import audit, notifications, photos, reviews, visits
+from shopper.services import audit, checklists, notifications, photos, reviews, visits
 from shopper.services.errors import ServiceError
 from shopper.visits import bp
 from shopper.visits.forms import BulkApproveForm, ReviewForm
@@ -116,6 +116,16 @@ def decide(visit_id: int) -> object:
     return redirect(url_for("visits.review", visit_id=visit_id))
 
 
+def _visited(visit: Visit) -> str:
+    """When the visit was: the date as the reader writes it, then the times as the pages
+    show them, the range isolated so that it keeps its order in a right-to-left line."""
+    times = "–".join(t.strftime("%H:%M") for t in (visit.time_in, visit.time_out) if t)
+    parts = [format_date(visit.visited_on, "medium")] if visit.visited_on else []
+    if times:
+        parts.append(f"\u2066{times}\u2069")
+    return " ".join(parts)
+
+
 @bp.get("/review/<int:visit_id>/report.pdf")
 @roles(Role.COORDINATOR, Role.OWNER, Role.MANAGER)
 def visit_pdf(visit_id: int) -> Response:
@@ -123,19 +133,10 @@ def visit_pdf(visit_id: int) -> Response:
     visit = visits.get_visit(visit_id, current_user)
     assignment = visit.assignment
     body = build_visit_pdf(
-        title=assignment.version.document.get("title", assignment.checklist.title),
+        title=checklists.version_title(assignment.version),
         store=f"{assignment.store.code} · {assignment.store.name}",
         shopper=person_name(assignment.shopper),
-        visited=" ".join(
-            part
-            for part in (
-                visit.visited_on.isoformat() if visit.visited_on else "",
-                visit.time_in.strftime("%H:%M") if visit.time_in else "",
-                "–",
-                visit.time_out.strftime("%H:%M") if visit.time_out else "",
-            )
-            if part
-        ),
+        visited=_visited(visit),
         scores=VisitScores.of(visit),
         sections=visits.report_view(visit),
         photo_path=lambda photo: photos.file_path(photo, thumbnail=True),

@@ -62,3 +62,34 @@ def test_the_comparison_names_sections_and_questions_in_the_readers_language(app
     ).json
     assert exported["title"] == "Worked example"
     assert exported["translations"] == {"th": THAI}
+
+
+def test_the_checklists_title_reads_in_the_readers_language_everywhere(app, client, auth):
+    """The review page, the assignment page, the visit PDF and the API's assignment give
+    the title of the Thai translation to a Thai reader, the source's to a Swedish one."""
+    import io
+
+    from pypdf import PdfReader
+
+    _world(app)
+    assignment = assign(app, "somchai@test.example")
+    shopper = auth.api_token("somchai@test.example")
+    listed = client.get(f"/api/v1/assignments/{assignment}", headers=shopper).json
+    assert listed["checklist_title"] == THAI["title"]
+    sent = client.post(
+        f"/api/v1/assignments/{assignment}/visit/submit", json=visit_body(VISIT_A), headers=shopper
+    )
+    visit_id = sent.json["id"]
+    auth.sign_in("coordinator@test.example")
+    assert "Worked example" in client.get(f"/review/{visit_id}").get_data(as_text=True)
+    auth.sign_out()
+    auth.sign_in("owner@test.example")  # reads Thai
+    assert THAI["title"] in client.get(f"/review/{visit_id}").get_data(as_text=True)
+    pdf = client.get(f"/review/{visit_id}/report.pdf")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Worked example" not in text
+    auth.sign_out()
+    make_user(app, "coordinator", "thai-coordinator@test.example", language="th")
+    auth.sign_in("thai-coordinator@test.example")
+    assert THAI["title"] in client.get(f"/assignments/{assignment}").get_data(as_text=True)
