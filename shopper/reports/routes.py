@@ -67,6 +67,8 @@ def _form_context(args: dict[str, str]) -> dict[str, object]:
                 Checklist.id.in_(scope.visible_to(current_user, select(Checklist.id))),
             )
             .order_by(Checklist.title)
+            # Each named by its latest published version, in the reader's language.
+            .options(selectinload(Checklist.versions))
         )
         .scalars()
         .all(),
