@@ -11,7 +11,6 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
-    format_percent,
     get_locale,
     get_translations,
     gettext,
@@ -36,10 +35,11 @@ def select_locale() -> str:
 
 def format_pct(value: float | None) -> str:
     """A percentage for people: rounded half away from zero to one decimal, in their locale."""
-    rounded = round_pct(value)
-    if rounded is None:
-        return "–"
-    return format_percent(rounded / 100, format="#,##0.0 %")
+    # The PDFs' rule, so a page, a file and a PDF write a score alike: ``42.7%``,
+    # ``%42,7`` in Turkish, ``42,7 %`` in Swedish (the sign where the locale puts it).
+    from shopper.pdf import format_percent as percent
+
+    return percent(value, str(get_locale()))
 
 
 def format_points_change(value: float | None) -> str:

@@ -570,7 +570,12 @@ def _build(query: ComparisonQuery) -> Comparison:
     ]
     return rules.compare(
         checklist=checklist.code,
-        title=checklist.title,
+        # In the reader's language, as its sections and questions.
+        title=(
+            checklists.version_title(checklist.latest_published)
+            if checklist.latest_published is not None
+            else checklist.title
+        ),
         first_day=query.first_day,
         last_day=query.last_day,
         region=query.region,

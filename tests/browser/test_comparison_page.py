@@ -44,7 +44,7 @@ def test_owner_reads_the_comparison_on_a_laptop(
     rows = page.locator("#ranking tbody tr")
     expect(rows).to_have_count(4)
     expect(rows.first).to_contain_text("Store C")
-    expect(page.locator(".headline")).to_contain_text("42.7 %")
+    expect(page.locator(".headline")).to_contain_text("42.7%")
     # Sorting by store name puts A first; filtering keeps only matches.
     page.locator("#ranking th").nth(1).get_by_role("button").click()
     expect(rows.first).to_contain_text("Store A")

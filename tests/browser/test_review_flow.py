@@ -89,7 +89,7 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     # The coordinator returns it with a note.
     desk.goto(f"{base}/review")
     desk.locator("table a").first.click()
-    expect(desk.locator(".overall strong")).to_have_text("0.0 %")  # q1 is critical
+    expect(desk.locator(".overall strong")).to_have_text("0.0%")  # q1 is critical
     # The decision stays in view at the bottom of the window, however long the report.
     decide = desk.locator("#decide")
     expect(decide).to_be_in_viewport()
@@ -132,7 +132,7 @@ def test_assign_a_region_submit_return_fix_resubmit_approve(
     # The coordinator approves it.
     desk.goto(f"{base}/review")
     desk.locator("table a").first.click()
-    expect(desk.locator(".overall strong")).to_have_text("78.0 %")  # visit A of scoring.md
+    expect(desk.locator(".overall strong")).to_have_text("78.0%")  # visit A of scoring.md
     desk.get_by_role("button", name="Approve").click()
     expect(desk.get_by_text("No reports are waiting for review.")).to_be_visible()
     desk.screenshot(path=str(artifacts / "flow-4-approved.png"), full_page=True)

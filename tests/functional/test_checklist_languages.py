@@ -87,6 +87,7 @@ def test_the_checklists_title_reads_in_the_readers_language_everywhere(app, clie
     assert THAI["title"] in client.get(f"/review/{visit_id}").get_data(as_text=True)
     picker = client.get("/reports/comparison", follow_redirects=True).get_data(as_text=True)
     assert f'<option value="worked" selected>{THAI["title"]}</option>' in picker
+    assert f"<h1>{THAI['title']}</h1>" in picker  # the comparison's own title too
     pdf = client.get(f"/review/{visit_id}/report.pdf")
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)

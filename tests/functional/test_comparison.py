@@ -428,16 +428,16 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     # A's critical failure is named beside its name, where a phone still shows it.
     assert 'class="badge badge-critical">1 critical failure</span>' in rows["Store A"]
     assert "badge-critical" not in rows["Store E"]
-    assert "42.7 %" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
-    assert "57.1 %" in html  # competitor benchmark
+    assert "42.7%" in html  # chain: (39 + 39 + 50) / 3 = 42.666…
+    assert "57.1%" in html  # competitor benchmark
     assert "▼ -39.0 pts" in html  # A against September, in points
-    assert 'class="heat heat-bad">40.0 %' in html
+    assert 'class="heat heat-bad">40.0%' in html
     # Failing is for yes/no questions only, and only those that failed; points lost for all.
     failed = html[html.index('id="questions-failed"') : html.index('id="questions-points-lost"')]
     assert failed.count("<li>") == 2
     assert failed.index("<strong>Q1</strong>") < failed.index("<strong>Q5 (new in v2)</strong>")
-    assert "failed in 40.0 % of 5 answers" in failed
-    assert "failed in 33.3 % of 3 answers" in failed
+    assert "failed in 40.0% of 5 answers" in failed
+    assert "failed in 33.3% of 3 answers" in failed
     assert "<strong>Q2</strong>" not in failed and "<strong>Q3</strong>" not in failed
     lost = html[html.index('id="questions-points-lost"') :]
     lost = lost[: lost.index("</section>")]
@@ -448,15 +448,15 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
         < lost.index("<strong>Q3</strong>")
         < lost.index("<strong>Q5 (new in v2)</strong>")
     )
-    assert "20 points lost, chain score 60.0 %" in lost
+    assert "20 points lost, chain score 60.0%" in lost
     regions = html[html.index("<h2>Regions</h2>") :]
     assert regions.index("<td>South</td>") < regions.index("<td>North</td>")
     assert '<td class="score"><meter class="bar" min="0" max="100" value="50.0"' in regions
     # The trend's axis names months with their year, the twelve up to October 2026.
     assert ">Nov 2025</text>" in html and ">Oct 2026</text>" in html
-    assert "15 points lost, chain score 81.3 %" in lost
-    assert "11 points lost, chain score 26.7 %" in lost
-    assert "5 points lost, chain score 66.7 %" in lost
+    assert "15 points lost, chain score 81.3%" in lost
+    assert "11 points lost, chain score 26.7%" in lost
+    assert "5 points lost, chain score 66.7%" in lost
     assert "Store D" in html[html.index("Not visited in the period") :]
     csv_file = client.get(
         "/reports/comparison.csv?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
@@ -467,6 +467,15 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     )
     assert detail.status_code == 200
     assert "Sections against the chain" in detail.get_data(as_text=True)
+    # The same figures in a Turkish owner's way: the sign before the number, a comma.
+    with client.application.app_context():
+        db.session.execute(text("UPDATE users SET language = 'tr' WHERE email = 'o@test.example'"))
+        db.session.commit()
+    turkish = client.get(
+        "/reports/comparison?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    ).get_data(as_text=True)
+    assert "%42,7" in turkish and 'class="heat heat-bad">%40,0' in turkish
+    assert "42,7 %" not in turkish
 
 
 def test_a_bad_period_on_the_page_says_what_is_wrong(client, history, auth):

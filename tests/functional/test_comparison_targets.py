@@ -121,9 +121,9 @@ def test_the_page_marks_stores_and_sections_below_and_draws_the_target(
     # The trend: 0 % at y=190, 100 % at y=10; 50 % → 100.0.
     trend = _between(html, '<svg class="trend"', "</svg>")
     assert '<line x1="40" x2="690" y1="100.0" y2="100.0" class="target-line"/>' in trend
-    assert "Target 50.0 %" in trend
+    assert "Target 50.0%" in trend
     heat = _between(html, 'class="heatmap"', "</table>")
-    assert "Target 60.0 %" in heat and "Target 40.0 %" in heat
+    assert "Target 60.0%" in heat and "Target 40.0%" in heat
     heat_rows = {name: _between(heat, name, "</tr>") for name in ("Store A", "Store C", "Store E")}
     assert [
         heat_rows["Store E"].count("below-target"),
@@ -200,7 +200,7 @@ def test_the_store_page_shows_its_targets_and_what_is_below(client, history, aut
     _set(client, history, TARGETS)
     auth.sign_in("o@test.example")
     html = client.get(f"/reports/stores/E?{OCTOBER}").get_data(as_text=True)
-    assert "Target 50.0 %" in html
+    assert "Target 50.0%" in html
     sections = _between(html, "Sections against the chain", "</table>")
     rows = [
         (name, attributes, value.strip())
@@ -209,11 +209,11 @@ def test_the_store_page_shows_its_targets_and_what_is_below(client, history, aut
         )
     ]
     assert rows == [
-        ("Welcome", ' class="score below-target"', "57.1 %"),
-        ("Checkout (v2)", ' class="score below-target"', "0.0 %"),
+        ("Welcome", ' class="score below-target"', "57.1%"),
+        ("Checkout (v2)", ' class="score below-target"', "0.0%"),
     ]
-    assert sections.count('<td class="score">60.0 %</td>') == 1
-    assert sections.count('<td class="score">40.0 %</td>') == 1
+    assert sections.count('<td class="score">60.0%</td>') == 1
+    assert sections.count('<td class="score">40.0%</td>') == 1
     store_a = client.get(f"/reports/stores/A?{OCTOBER}").get_data(as_text=True)
     headline = _between(store_a, 'class="headline"', "</section>")
     assert "Below target" in headline

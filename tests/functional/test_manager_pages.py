@@ -82,11 +82,11 @@ def test_the_manager_home_shows_their_store_against_chain_region_and_target(
     assert "Store IST-01" in card and "Store IST-02" not in html and "ANK-01" not in html
     # Score 78 %, rank 2 of 3, chain mean (78 + 50 + 100) / 3 = 76 %, Marmara 64 %, target 80 %.
     figures = [
-        ("Score", "78.0 %"),
+        ("Score", "78.0%"),
         ("Rank", "2"),
-        ("Chain", "76.0 %"),
-        ("Region", "64.0 %"),
-        ("Target", "80.0 %"),
+        ("Chain", "76.0%"),
+        ("Region", "64.0%"),
+        ("Target", "80.0%"),
     ]
     for label, value in figures:
         assert f'<span class="figure-label">{label}</span><strong>{value}</strong>' in card, label
