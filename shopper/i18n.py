@@ -39,7 +39,13 @@ def format_pct(value: float | None) -> str:
     # ``%42,7`` in Turkish, ``42,7 %`` in Swedish (the sign where the locale puts it).
     from shopper.pdf import format_percent as percent
 
-    return percent(value, str(get_locale()))
+    locale = str(get_locale())
+    text = percent(value, locale)
+    if domain_i18n.text_direction(locale) == "rtl":
+        # Isolated: after Urdu words the digits would count as Arabic ones and the
+        # % sign would run to their left ("%63.3").
+        return f"\u2066{text}\u2069"
+    return text
 
 
 def format_points_change(value: float | None) -> str:

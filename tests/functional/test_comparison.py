@@ -476,6 +476,14 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     ).get_data(as_text=True)
     assert "%42,7" in turkish and 'class="heat heat-bad">%40,0' in turkish
     assert "42,7 %" not in turkish
+    # In Urdu each percentage is isolated, so that after Urdu words its sign stays after it.
+    with client.application.app_context():
+        db.session.execute(text("UPDATE users SET language = 'ur' WHERE email = 'o@test.example'"))
+        db.session.commit()
+    urdu = client.get(
+        "/reports/stores/A?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
+    ).get_data(as_text=True)
+    assert "\u206642.7%\u2069" in urdu
 
 
 def test_a_bad_period_on_the_page_says_what_is_wrong(client, history, auth):

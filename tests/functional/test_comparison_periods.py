@@ -184,8 +184,7 @@ def test_the_page_and_files_compare_with_last_year(client, periods, auth):
     # (q2: 3 on 1–5 → 5 of 10 points).
     assert 'Q1<br><small class="hint">Standard: Greeted within 30 seconds</small>' in store_page
     assert (
-        '<tr><td>Q2</td><td class="score">50.0%</td><td class="score">50.0%</td></tr>'
-        in store_page
+        '<tr><td>Q2</td><td class="score">50.0%</td><td class="score">50.0%</td></tr>' in store_page
     )
     csv_text = client.get(f"/reports/comparison.csv?{query}").data.decode("utf-8-sig")
     assert csv_text.splitlines()[1].split(",")[:8] == [
