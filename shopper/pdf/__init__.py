@@ -75,14 +75,16 @@ class Labels:
             for text in (template, *(v for v in params.values() if isinstance(v, str)))
             for c in text
         ):
-            params = {name: _embedded(value) for name, value in params.items()}
+            params = {name: embedded(value) for name, value in params.items()}
         try:
             return template % params
         except (KeyError, ValueError, TypeError):
             return self._defaults[key] % params
 
 
-def _embedded(value: object) -> object:
+def embedded(value: object) -> object:
+    """A string kept in its own direction inside a line of the other (a date after Urdu
+    words keeps its digits in order); any other value as it is."""
     if not isinstance(value, str):
         return value
     return ("\u202b" if is_rtl(value) else "\u202a") + value + "\u202c"
@@ -327,7 +329,7 @@ def _unmarked(cell: object) -> object:
     return cell.translate(_BIDI_MARKS) if isinstance(cell, str) else cell
 
 
-_MIRRORED_ALIGN = {"LEFT": "RIGHT", "RIGHT": "LEFT", "left": "right", "right": "left"}
+MIRRORED_ALIGN = {"LEFT": "RIGHT", "RIGHT": "LEFT", "left": "right", "right": "left"}
 _SIDE_COMMANDS = {
     "LEFTPADDING": "RIGHTPADDING",
     "RIGHTPADDING": "LEFTPADDING",
@@ -357,7 +359,7 @@ def mirror_table(
         a, b = column(c0), column(c1)
         name = _SIDE_COMMANDS.get(name, name)
         if name == "ALIGN":
-            args = [_MIRRORED_ALIGN.get(args[0], args[0]), *args[1:]]
+            args = [MIRRORED_ALIGN.get(args[0], args[0]), *args[1:]]
         mirrored.append((name, (min(a, b), r0), (max(a, b), r1), *args))
     flipped = []
     for row in rows:

@@ -29,6 +29,7 @@ from shopper.pdf import (
     CONTENT_WIDTH,
     HEADER_FILL,
     INK,
+    MIRRORED_ALIGN,
     MUTED,
     NO_VALUE,
     RULE,
@@ -1510,7 +1511,7 @@ class _Chart(Flowable):
         for label in self.labels:
             x, align = label.x, label.align
             if self.mirrored:
-                x, align = self.width - x, _OTHER_SIDE.get(align, align)
+                x, align = self.width - x, MIRRORED_ALIGN.get(align, align)
             draw_text(
                 canvas,
                 label.text,
@@ -1523,9 +1524,6 @@ class _Chart(Flowable):
                 color=label.colour,
                 fonts=self.fonts,
             )
-
-
-_OTHER_SIDE = {"left": "right", "right": "left"}
 
 
 class _ScoreBar(Flowable):

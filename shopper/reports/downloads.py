@@ -215,20 +215,15 @@ def describe_filters(comparison: Comparison) -> list[str]:
     """The filters, for the PDF's footer: fields the footer joins in the reader's direction
     (right to left in Urdu, the period's first day on the right), dates as the reader
     writes them."""
-    from shopper.pdf.fonts import is_rtl
+    from shopper.pdf import embedded
 
-    def isolated(day: date) -> str:
-        # Each date isolated in its own direction: "1 اکتوبر، 2026" keeps its order
-        # beside the other date, and an ISO-like date keeps its digits in order after Urdu.
-        text = format_date(day, "medium")
-        return ("\u2067" if is_rtl(text) else "\u2066") + text + "\u2069"
-
+    # Each date in its own direction: "1 اکتوبر، 2026" keeps its order beside the other.
     return [
         comparison.title,
         _(
             "%(first)s – %(last)s",
-            first=isolated(comparison.first_day),
-            last=isolated(comparison.last_day),
+            first=embedded(format_date(comparison.first_day, "medium")),
+            last=embedded(format_date(comparison.last_day, "medium")),
         ),
         comparison.region or _("Whole chain"),
         _("competitors included") if comparison.competitors_included else _("competitors left out"),

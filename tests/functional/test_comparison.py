@@ -400,6 +400,16 @@ def test_shoppers_never_see_comparisons(client, history, auth):
     )
 
 
+def _owner_reads(app, language: str) -> None:
+    """The history's owner reads ``language`` from the next request on."""
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE users SET language = :language WHERE email = 'o@test.example'"),
+            {"language": language},
+        )
+        db.session.commit()
+
+
 def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, history, auth):
     auth.sign_in("o@test.example")
     assert client.get("/owner").location.startswith("/reports/comparison")
@@ -468,18 +478,14 @@ def test_the_comparison_page_shows_ranking_heat_map_and_downloads(client, histor
     assert detail.status_code == 200
     assert "Sections against the chain" in detail.get_data(as_text=True)
     # The same figures in a Turkish owner's way: the sign before the number, a comma.
-    with client.application.app_context():
-        db.session.execute(text("UPDATE users SET language = 'tr' WHERE email = 'o@test.example'"))
-        db.session.commit()
+    _owner_reads(client.application, "tr")
     turkish = client.get(
         "/reports/comparison?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
     ).get_data(as_text=True)
     assert "%42,7" in turkish and 'class="heat heat-bad">%40,0' in turkish
     assert "42,7 %" not in turkish
     # In Urdu each percentage is isolated, so that after Urdu words its sign stays after it.
-    with client.application.app_context():
-        db.session.execute(text("UPDATE users SET language = 'ur' WHERE email = 'o@test.example'"))
-        db.session.commit()
+    _owner_reads(client.application, "ur")
     urdu = client.get(
         "/reports/stores/A?checklist=worked&first_day=2026-10-01&last_day=2026-10-31"
     ).get_data(as_text=True)
@@ -674,7 +680,7 @@ def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, lang
 
     from pypdf import PdfReader
 
-    from shopper.models import Store, User, Visit
+    from shopper.models import Store, Visit
 
     if shutil.which("pdftoppm") is None:
         unavailable("pdftoppm (poppler-utils) renders the PDFs to PNG")
@@ -685,10 +691,8 @@ def test_store_pdfs_render_for_each_reader(app, client, history, artifacts, lang
         visit.answers = answers
         for code, name in LATIN_NAMES.items():
             db.session.execute(db.update(Store).where(Store.code == code).values(name=name))
-        db.session.execute(
-            db.update(User).where(User.email == "o@test.example").values(language=language)
-        )
         db.session.commit()
+    _owner_reads(app, language)
     made = {}
     for kind, extra in (("chain", ""), ("stores", "&details=stores"), ("store", "&store=A")):
         response = client.get(
